@@ -1,0 +1,23 @@
+/** The object is not in the mirror (the controller answers 404). */
+export class MirrorObjectNotFoundError extends Error {
+  constructor(readonly objectName: string, readonly id: string) {
+    super(`No ${objectName} ${id} in the mirror`);
+    this.name = 'MirrorObjectNotFoundError';
+  }
+}
+
+/** Data given to `sync`/`syncBatch` is not a Stripe object of the expected kind (the controller answers 400). */
+export class InvalidStripeObjectError extends Error {
+  constructor(readonly field: string, problem: string) {
+    super(`${field} ${problem}`);
+    this.name = 'InvalidStripeObjectError';
+  }
+}
+
+/** A full sync was asked for while one is running (the controller answers 409). */
+export class SyncAlreadyRunningError extends Error {
+  constructor(readonly objectName: string) {
+    super(`A full sync of ${objectName}s is already running`);
+    this.name = 'SyncAlreadyRunningError';
+  }
+}

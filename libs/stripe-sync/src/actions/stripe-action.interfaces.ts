@@ -1,0 +1,42 @@
+/** What a completed `syncAll()` did. */
+export interface SyncAllSummary {
+  object: string;
+  seen: number;
+  inserted: number;
+  updated: number;
+  softDeleted: number;
+  restored: number;
+  requests: number;
+  startedAt: string;
+  finishedAt: string;
+  durationMs: number;
+}
+
+export interface SyncFailure {
+  id: string;
+  error: string;
+}
+
+/** What `syncByIds()` did with each id. */
+export interface SyncByIdsResult {
+  synced: string[];
+  /** Stripe answered `resource_missing`: soft-deleted in the mirror. */
+  missing: string[];
+  failed: SyncFailure[];
+}
+
+export interface SyncBatchResult {
+  synced: string[];
+}
+
+/** Keyset pagination over the mirror, newest first like Stripe's lists. */
+export interface MirrorListQuery {
+  limit: number;
+  startingAfter?: string;
+  includeDeleted: boolean;
+}
+
+export interface MirrorPage<T> {
+  data: T[];
+  hasMore: boolean;
+}

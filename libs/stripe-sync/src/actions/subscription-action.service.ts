@@ -1,0 +1,90 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import type Stripe from 'stripe';
+import { IsNull, type Repository } from 'typeorm';
+import type { ResolvedStripeSyncOptions } from '../interfaces/stripe-sync-options.interface.js';
+import { MirrorWriter, type MirrorRecord, type MirrorTables } from '../persistence/mirror.writer.js';
+import { StripeSubscriptionItem } from '../persistence/stripe-subscription-item.entity.js';
+import { StripeSubscription } from '../persistence/stripe-subscription.entity.js';
+import { InjectStripeClient } from '../stripe/stripe.decorators.js';
+import { STRIPE_SYNC_OPTIONS } from '../stripe-sync.constants.js';
+import { RequestTally, StripeActionService, type StripePage } from './stripe-action.service.js';
+import {
+  toSubscriptionItemRow,
+  toSubscriptionRow,
+  type SubscriptionItemPayload,
+  type SubscriptionPayload,
+} from './subscription.mapper.js';
+
+const PAGE_SIZE = 100;
+
+/** Mirrors `stripe.subscriptions` and their items (port of django-stripe's `StripeSubscriptionAction`). */
+@Injectable()
+export class SubscriptionActionService extends StripeActionService<StripeSubscription, SubscriptionPayload> {
+  readonly objectName = 'subscription';
+  protected readonly tables: MirrorTables<StripeSubscription> = {
+    target: StripeSubscription,
+    children: [{ target: StripeSubscriptionItem, parentProperty: 'subscriptionId' }],
+  };
+
+  constructor(
+    @InjectRepository(StripeSubscription) repository: Repository<StripeSubscription>,
+    @InjectRepository(StripeSubscriptionItem) private readonly items: Repository<StripeSubscriptionItem>,
+    writer: MirrorWriter,
+    @InjectStripeClient() private readonly stripe: Stripe,
+    @Inject(STRIPE_SYNC_OPTIONS) options: ResolvedStripeSyncOptions,
+  ) {
+    super(repository, writer, options.concurrency);
+  }
+
+  /** The subscription's current (not soft-deleted) items, oldest first. */
+  findItems(subscriptionId: string): Promise<StripeSubscriptionItem[]> {
+    return this.items.find({ where: { subscriptionId, deletedAt: IsNull() }, order: { created: 'ASC', id: 'ASC' } });
+  }
+
+  protected listPage(startingAfter: string | undefined): Promise<StripePage<SubscriptionPayload>> {
+    // Without status 'all' Stripe leaves canceled subscriptions out.
+    return this.stripe.subscriptions.list({ limit: PAGE_SIZE, status: 'all', starting_after: startingAfter });
+  }
+
+  protected retrieve(id: string): Promise<SubscriptionPayload> {
+    return this.stripe.subscriptions.retrieve(id);
+  }
+
+  protected invalidField(data: Record<string, unknown>): string | null {
+    if (typeof data.status !== 'string') return 'status';
+    if (typeof data.customer !== 'string' && typeof (data.customer as { id?: unknown } | null)?.id !== 'string') return 'customer';
+    if (typeof data.created !== 'number') return 'created';
+    const items = data.items as { data?: unknown } | undefined;
+    if (items !== undefined && items !== null && !Array.isArray(items.data)) return 'items.data';
+    return null;
+  }
+
+  protected async toRecord(subscription: SubscriptionPayload, tally: RequestTally | null): Promise<MirrorRecord<StripeSubscription>> {
+    const embedded = subscription.items ?? { data: [], has_more: false };
+    let items: SubscriptionItemPayload[] = embedded.data;
+    // Stripe embeds at most 10 items; the rest are fetched only when it says there are more.
+    if (embedded.has_more && tally) items = await this.listAllItems(subscription.id, tally);
+    const rows = items.map((item) => toSubscriptionItemRow(item, subscription.id));
+    return {
+      row: toSubscriptionRow(subscription, rows),
+      children: [{ table: this.tables.children[0], rows, complete: !embedded.has_more || tally !== null }],
+    };
+  }
+
+  private async listAllItems(subscriptionId: string, tally: RequestTally): Promise<SubscriptionItemPayload[]> {
+    const items: SubscriptionItemPayload[] = [];
+    let startingAfter: string | undefined;
+    do {
+      tally.count++;
+      const page = await this.stripe.subscriptionItems.list({
+        subscription: subscriptionId,
+        limit: PAGE_SIZE,
+        starting_after: startingAfter,
+      });
+      items.push(...page.data);
+      startingAfter = page.has_more ? page.data.at(-1)?.id : undefined;
+    } while (startingAfter);
+    return items;
+  }
+}

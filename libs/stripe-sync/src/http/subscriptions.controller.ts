@@ -1,0 +1,80 @@
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  Post,
+  Query,
+  type Type,
+  UseFilters,
+  UseGuards,
+  UsePipes,
+  ValidationPipe,
+} from '@nestjs/common';
+import { SubscriptionActionService } from '../actions/subscription-action.service.js';
+import type { SubscriptionPayload } from '../actions/subscription.mapper.js';
+import { StripeSyncAdminGuard } from './stripe-sync-admin.guard.js';
+import { StripeSyncErrorsFilter } from './stripe-sync-errors.filter.js';
+import { SubscriptionIdPipe } from './stripe-id.pipe.js';
+import { ListSubscriptionsQuery, SyncBatchBody, SyncByIdsBody } from './subscriptions.dto.js';
+
+const DEFAULT_PAGE_SIZE = 10;
+
+/** Admin routes over the subscription mirror; mounted under the configured prefix by `subscriptionsControllerAt`. */
+@UseGuards(StripeSyncAdminGuard)
+@UseFilters(StripeSyncErrorsFilter)
+@UsePipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }))
+export class SubscriptionsController {
+  constructor(private readonly subscriptions: SubscriptionActionService) {}
+
+  @Post('sync-all')
+  @HttpCode(200)
+  syncAll() {
+    return this.subscriptions.syncAll();
+  }
+
+  @Post('sync-by-ids')
+  @HttpCode(200)
+  syncByIds(@Body() body: SyncByIdsBody) {
+    return this.subscriptions.syncByIds(body.ids);
+  }
+
+  @Post('sync-batch')
+  @HttpCode(200)
+  syncBatch(@Body() body: SyncBatchBody) {
+    return this.subscriptions.syncBatch(body.batch as unknown as SubscriptionPayload[]);
+  }
+
+  @Get()
+  async list(@Query() query: ListSubscriptionsQuery) {
+    const page = await this.subscriptions.list(
+      { status: query.status, customerId: query.customer },
+      { limit: query.limit ?? DEFAULT_PAGE_SIZE, startingAfter: query.startingAfter, includeDeleted: query.includeDeleted ?? false },
+    );
+    return { data: page.data.map(withoutRaw), hasMore: page.hasMore };
+  }
+
+  @Get(':id')
+  async get(@Param('id', SubscriptionIdPipe) id: string) {
+    const [subscription, items] = await Promise.all([this.subscriptions.findOne(id), this.subscriptions.findItems(id)]);
+    return { ...subscription, items: items.map(withoutRaw) };
+  }
+
+  @Delete(':id')
+  softDelete(@Param('id', SubscriptionIdPipe) id: string) {
+    return this.subscriptions.softDelete(id);
+  }
+}
+
+/** The controller class mounted at `<prefix>/subscriptions`. */
+export function subscriptionsControllerAt(prefix: string): Type<SubscriptionsController> {
+  @Controller(`${prefix}/subscriptions`)
+  class RoutedSubscriptionsController extends SubscriptionsController {}
+  return RoutedSubscriptionsController;
+}
+
+function withoutRaw<T extends { raw: unknown }>({ raw: _raw, ...rest }: T): Omit<T, 'raw'> {
+  return rest;
+}

@@ -1,0 +1,30 @@
+export { StripeSyncModule, STRIPE_SYNC_ENTITIES } from './stripe-sync.module.js';
+export { STRIPE_CLIENT } from './stripe-sync.constants.js';
+export { StripeSyncOptionsError } from './stripe-sync.options.js';
+export type {
+  StripeClientSettings,
+  StripeSyncModuleExtras,
+  StripeSyncModuleOptions,
+} from './interfaces/stripe-sync-options.interface.js';
+export { InjectStripeClient } from './stripe/stripe.decorators.js';
+export { StripeActionService, RequestTally, type StripeObject, type StripePage } from './actions/stripe-action.service.js';
+export { SubscriptionActionService } from './actions/subscription-action.service.js';
+export type { SubscriptionPayload, SubscriptionItemPayload } from './actions/subscription.mapper.js';
+export {
+  InvalidStripeObjectError,
+  MirrorObjectNotFoundError,
+  SyncAlreadyRunningError,
+} from './actions/stripe-action.errors.js';
+export type {
+  MirrorListQuery,
+  MirrorPage,
+  SyncAllSummary,
+  SyncBatchResult,
+  SyncByIdsResult,
+  SyncFailure,
+} from './actions/stripe-action.interfaces.js';
+export { StripeSubscription } from './persistence/stripe-subscription.entity.js';
+export { StripeSubscriptionItem } from './persistence/stripe-subscription-item.entity.js';
+export type { MirrorEntity, MirrorRow } from './persistence/mirror-entity.interface.js';
+export { MirrorWriter, type MirrorRecord, type MirrorTables, type ChildTable } from './persistence/mirror.writer.js';
+export { StripeSyncAdminGuard } from './http/stripe-sync-admin.guard.js';

@@ -1,0 +1,42 @@
+import type { CanActivate } from '@nestjs/common';
+
+/** Settings passed through to the `stripe` client. */
+export interface StripeClientSettings {
+  host?: string;
+  port?: number | string;
+  protocol?: 'http' | 'https';
+  apiVersion?: string;
+  maxNetworkRetries?: number;
+  timeout?: number;
+}
+
+export interface StripeSyncModuleOptions {
+  /** Secret or restricted key (`sk_…` / `rk_…`). Required. */
+  apiKey: string;
+  /** Passed through to the Stripe client (point `host`/`port`/`protocol` at a local server in tests). */
+  stripe?: StripeClientSettings;
+  /**
+   * Bearer token the HTTP routes require. Without one (and without `guard`) every route answers 401.
+   */
+  adminToken?: string;
+  /** Replaces the admin-token check with the host app's own guard. */
+  guard?: CanActivate;
+  /** Cron expression of the scheduled full sync, or `false` to disable it. Default: hourly. */
+  cron?: string | false;
+  /** How many `retrieve` calls `syncByIds` runs at once. Default 8. */
+  concurrency?: number;
+}
+
+/** Options that shape the module itself, so they are given next to `useFactory` in `forRootAsync`. */
+export interface StripeSyncModuleExtras {
+  /** Path prefix of the module's routes. Default `stripe`. */
+  routePrefix?: string;
+  /** Register the module globally. Default false. */
+  isGlobal?: boolean;
+}
+
+/** Options after validation, with every default applied. */
+export interface ResolvedStripeSyncOptions extends Required<Omit<StripeSyncModuleOptions, 'adminToken' | 'guard'>> {
+  adminToken?: string;
+  guard?: CanActivate;
+}

@@ -1,0 +1,12 @@
+import { Column, type ColumnOptions } from 'typeorm';
+
+/*
+ * Column types that every supported dialect (SQLite, PostgreSQL, MySQL/MariaDB) accepts, kept in one place.
+ * `Date` maps to datetime (SQLite, MySQL) and timestamp (PostgreSQL); 'json' is native JSON on all three.
+ */
+
+export const IdColumn = (options: ColumnOptions = {}) => Column({ type: 'varchar', length: 255, ...options });
+
+export const TimestampColumn = (options: ColumnOptions = {}) => Column({ type: Date, nullable: true, ...options });
+
+export const JsonColumn = (options: ColumnOptions = {}) => Column({ type: 'json', ...options });

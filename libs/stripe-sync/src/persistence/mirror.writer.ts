@@ -1,0 +1,208 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource, EntityManager, EntityMetadata, EntityTarget, UpdateQueryBuilder } from 'typeorm';
+import type { MirrorEntity, MirrorRow } from './mirror-entity.interface.js';
+
+/** Children of a mirrored object that live in their own table (a subscription's items). */
+export interface ChildTable {
+  target: EntityTarget<MirrorEntity>;
+  /** Property of the child that holds its parent's id. */
+  parentProperty: string;
+}
+
+/** The tables one kind of Stripe object is mirrored into. */
+export interface MirrorTables<TEntity extends MirrorEntity> {
+  target: EntityTarget<TEntity>;
+  children: ChildTable[];
+}
+
+export interface ChildRows {
+  table: ChildTable;
+  rows: MirrorRow<MirrorEntity>[];
+  /** False when Stripe's list was cut short: the children not in `rows` may still exist, so none is swept. */
+  complete: boolean;
+}
+
+/** One Stripe object ready to be written: its row and its children's rows. */
+export interface MirrorRecord<TEntity extends MirrorEntity> {
+  row: MirrorRow<TEntity>;
+  children: ChildRows[];
+}
+
+export interface WriteCounts {
+  inserted: number;
+  updated: number;
+  restored: number;
+}
+
+/** Rows per statement, well under the bound parameters every dialect accepts (SQLite's is the lowest: 32,766). */
+const MAX_PARAMETERS_PER_STATEMENT = 30_000;
+
+/**
+ * Writes the mirror with set-based statements: each call upserts many rows in a constant number of statements,
+ * inside one transaction. Everything that differs between databases is kept here.
+ */
+@Injectable()
+export class MirrorWriter {
+  /** SQLite has one connection: its transactions must not interleave. */
+  private sqliteQueue: Promise<unknown> = Promise.resolve();
+
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** Runs `work` in a transaction; on SQLite, one transaction at a time. */
+  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    const run = () => this.dataSource.transaction(work);
+    if (!this.isSqlite()) return run();
+    const result = this.sqliteQueue.then(run, run);
+    this.sqliteQueue = result.catch(() => undefined);
+    return result;
+  }
+
+  /** Upserts the records and their children in one transaction; clears `deleted_at` on rows that come back. */
+  write<TEntity extends MirrorEntity>(
+    tables: MirrorTables<TEntity>,
+    records: MirrorRecord<TEntity>[],
+    syncedAt: Date,
+  ): Promise<WriteCounts> {
+    return this.transaction((manager) => this.writeIn(manager, tables, records, syncedAt));
+  }
+
+  async writeIn<TEntity extends MirrorEntity>(
+    manager: EntityManager,
+    tables: MirrorTables<TEntity>,
+    records: MirrorRecord<TEntity>[],
+    syncedAt: Date,
+  ): Promise<WriteCounts> {
+    if (records.length === 0) return { inserted: 0, updated: 0, restored: 0 };
+    // One statement cannot upsert the same key twice: the last copy of an object wins.
+    records = [...new Map(records.map((record) => [record.row.id, record])).values()];
+    const ids = records.map((record) => record.row.id);
+    const existing = await this.findDeletedAt(manager, tables.target, ids);
+
+    await this.upsert(manager, tables.target, records.map((record) => record.row), syncedAt);
+    for (const table of tables.children) {
+      const rows: MirrorRow<MirrorEntity>[] = [];
+      const completeParentIds: string[] = [];
+      const keptIds: string[] = [];
+      for (const record of records) {
+        for (const set of record.children.filter((child) => child.table.target === table.target)) {
+          rows.push(...set.rows);
+          if (!set.complete) continue;
+          completeParentIds.push(record.row.id);
+          keptIds.push(...set.rows.map((row) => row.id));
+        }
+      }
+      await this.upsert(manager, table.target, rows, syncedAt);
+      await this.sweepChildren(manager, table, completeParentIds, keptIds, syncedAt);
+    }
+
+    const restored = [...existing.values()].filter((deletedAt) => deletedAt !== null).length;
+    return { inserted: ids.length - existing.size, updated: existing.size, restored };
+  }
+
+  /** Sets `deleted_at` on the row and its children unless already set (the first time is kept). False if unknown. */
+  async softDelete<TEntity extends MirrorEntity>(tables: MirrorTables<TEntity>, id: string, at: Date): Promise<boolean> {
+    return this.transaction(async (manager) => {
+      const existing = await this.findDeletedAt(manager, tables.target, [id]);
+      if (existing.size === 0) return false;
+      await this.markDeleted(manager, tables.target, at, (qb, meta) => {
+        qb.andWhere(`${this.column(meta, 'id')} = :id`, { id });
+      });
+      for (const child of tables.children) {
+        await this.markDeleted(manager, child.target, at, (qb, meta) => {
+          qb.andWhere(`${this.column(meta, child.parentProperty)} = :id`, { id });
+        });
+      }
+      return true;
+    });
+  }
+
+  /** Soft-deletes rows (and children) last written before `before`: what a completed full sync did not see. */
+  async sweep<TEntity extends MirrorEntity>(tables: MirrorTables<TEntity>, before: Date, at: Date): Promise<number> {
+    return this.transaction(async (manager) => {
+      const swept = await this.markDeleted(manager, tables.target, at, (qb, meta) =>
+        qb.andWhere(`${this.column(meta, 'syncedAt')} < :before`, { before }),
+      );
+      for (const child of tables.children) {
+        await this.markDeleted(manager, child.target, at, (qb, meta) =>
+          qb.andWhere(`${this.column(meta, 'syncedAt')} < :before`, { before }),
+        );
+      }
+      return swept;
+    });
+  }
+
+  private async findDeletedAt(manager: EntityManager, target: EntityTarget<MirrorEntity>, ids: string[]) {
+    const found = new Map<string, Date | null>();
+    for (const chunk of chunks(ids, MAX_PARAMETERS_PER_STATEMENT)) {
+      const rows = await manager
+        .createQueryBuilder(target, 'mirror')
+        .select(['mirror.id', 'mirror.deletedAt'])
+        .where('mirror.id IN (:...chunk)', { chunk })
+        .getMany();
+      for (const row of rows) found.set(row.id, row.deletedAt);
+    }
+    return found;
+  }
+
+  private async upsert(manager: EntityManager, target: EntityTarget<MirrorEntity>, rows: MirrorRow<MirrorEntity>[], syncedAt: Date) {
+    if (rows.length === 0) return;
+    const meta = manager.connection.getMetadata(target);
+    const updated = meta.columns.filter((column) => !column.isPrimary).map((column) => column.databaseName);
+    const perStatement = Math.max(1, Math.floor(MAX_PARAMETERS_PER_STATEMENT / meta.columns.length));
+    for (const chunk of chunks(rows, perStatement)) {
+      await manager
+        .createQueryBuilder()
+        .insert()
+        .into(target)
+        .values(chunk.map((row) => ({ ...row, deletedAt: null, syncedAt })))
+        .orUpdate(updated, ['id'])
+        .updateEntity(false)
+        .execute();
+    }
+  }
+
+  /** Soft-deletes the children of `parentIds` that are not among `keptIds`. */
+  private async sweepChildren(manager: EntityManager, table: ChildTable, parentIds: string[], keptIds: string[], at: Date) {
+    if (parentIds.length === 0) return;
+    await this.markDeleted(manager, table.target, at, (qb, meta) => {
+      qb.andWhere(`${this.column(meta, table.parentProperty)} IN (:...parentIds)`, { parentIds });
+      if (keptIds.length > 0) qb.andWhere(`${this.column(meta, 'id')} NOT IN (:...keptIds)`, { keptIds });
+    });
+  }
+
+  private async markDeleted(
+    manager: EntityManager,
+    target: EntityTarget<MirrorEntity>,
+    at: Date,
+    filter: (qb: UpdateQueryBuilder<MirrorEntity>, meta: EntityMetadata) => void,
+  ): Promise<number> {
+    const meta = manager.connection.getMetadata(target);
+    const qb = manager
+      .createQueryBuilder()
+      .update(target)
+      .set({ deletedAt: at })
+      .where(`${this.column(meta, 'deletedAt')} IS NULL`);
+    filter(qb, meta);
+    const result = await qb.execute();
+    return result.affected ?? 0;
+  }
+
+  private column(meta: EntityMetadata, property: string): string {
+    const column = meta.findColumnWithPropertyName(property);
+    if (!column) throw new Error(`${meta.name} has no property ${property}`);
+    return this.dataSource.driver.escape(column.databaseName);
+  }
+
+  private isSqlite(): boolean {
+    return ['better-sqlite3', 'sqlite', 'capacitor', 'expo', 'react-native', 'nativescript', 'sqljs'].includes(
+      this.dataSource.options.type,
+    );
+  }
+}
+
+function chunks<T>(items: T[], size: number): T[][] {
+  const result: T[][] = [];
+  for (let i = 0; i < items.length; i += size) result.push(items.slice(i, i + size));
+  return result;
+}

@@ -1,0 +1,53 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown, Optional } from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
+import { CronJob } from 'cron';
+import { SubscriptionActionService } from '../actions/subscription-action.service.js';
+import type { ResolvedStripeSyncOptions } from '../interfaces/stripe-sync-options.interface.js';
+import { STRIPE_SYNC_OPTIONS, SYNC_CRON_JOB_NAME } from '../stripe-sync.constants.js';
+import { StripeSyncOptionsError } from '../stripe-sync.options.js';
+
+/**
+ * Runs `syncAll()` on the `cron` schedule. The job is added to the host app's `SchedulerRegistry` (a cron
+ * expression from options cannot go into a `@Cron()` decorator); a tick while a run is going on is skipped.
+ */
+@Injectable()
+export class StripeSyncScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(StripeSyncScheduler.name);
+  private job: CronJob | undefined;
+
+  constructor(
+    @Inject(STRIPE_SYNC_OPTIONS) private readonly options: ResolvedStripeSyncOptions,
+    private readonly subscriptions: SubscriptionActionService,
+    @Optional() private readonly registry?: SchedulerRegistry,
+  ) {}
+
+  onApplicationBootstrap() {
+    if (this.options.cron === false) return;
+    if (!this.registry) {
+      throw new StripeSyncOptionsError('cron', 'needs ScheduleModule.forRoot() in the app imports (or set cron: false)');
+    }
+    this.job = CronJob.from({ cronTime: this.options.cron, onTick: () => this.tick() });
+    this.registry.addCronJob(SYNC_CRON_JOB_NAME, this.job);
+    this.job.start();
+  }
+
+  onApplicationShutdown() {
+    if (!this.job) return;
+    this.job.stop();
+    if (this.registry?.doesExist('cron', SYNC_CRON_JOB_NAME)) this.registry.deleteCronJob(SYNC_CRON_JOB_NAME);
+  }
+
+  /** One scheduled run; never overlaps the previous one. */
+  async tick(): Promise<void> {
+    if (this.subscriptions.isSyncAllRunning) {
+      this.logger.log('Scheduled sync skipped: the previous run is still going');
+      return;
+    }
+    try {
+      const summary = await this.subscriptions.syncAll();
+      this.logger.log(`Scheduled sync done: ${JSON.stringify(summary)}`);
+    } catch (error) {
+      this.logger.error(`Scheduled sync failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+}

@@ -1,0 +1,9 @@
+/** Injection token of the configured `Stripe` client. */
+export const STRIPE_CLIENT = Symbol('STRIPE_CLIENT');
+
+/** Injection token of the validated options, with defaults applied. */
+export const STRIPE_SYNC_OPTIONS = Symbol('STRIPE_SYNC_OPTIONS');
+
+export const DEFAULT_ROUTE_PREFIX = 'stripe';
+export const DEFAULT_CRON = '0 * * * *';
+export const SYNC_CRON_JOB_NAME = 'stripe-sync:sync-all';

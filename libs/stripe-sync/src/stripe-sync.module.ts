@@ -1,0 +1,48 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { SubscriptionActionService } from './actions/subscription-action.service.js';
+import { StripeSyncAdminGuard } from './http/stripe-sync-admin.guard.js';
+import type { StripeSyncModuleOptions } from './interfaces/stripe-sync-options.interface.js';
+import { MirrorWriter } from './persistence/mirror.writer.js';
+import { StripeSubscriptionItem } from './persistence/stripe-subscription-item.entity.js';
+import { StripeSubscription } from './persistence/stripe-subscription.entity.js';
+import { StripeSyncScheduler } from './scheduling/stripe-sync.scheduler.js';
+import { stripeClientProvider } from './stripe/stripe-client.provider.js';
+import { STRIPE_CLIENT, STRIPE_SYNC_OPTIONS } from './stripe-sync.constants.js';
+import {
+  STRIPE_SYNC_MODULE_OPTIONS,
+  STRIPE_SYNC_OPTIONS_TYPE,
+  StripeSyncConfigurableModule,
+} from './stripe-sync.module-definition.js';
+import { resolveStripeSyncOptions, StripeSyncOptionsError } from './stripe-sync.options.js';
+
+/** The entities the module owns; `autoLoadEntities: true` picks them up, or list them yourself. */
+export const STRIPE_SYNC_ENTITIES = [StripeSubscription, StripeSubscriptionItem];
+
+@Module({
+  imports: [TypeOrmModule.forFeature(STRIPE_SYNC_ENTITIES)],
+  providers: [
+    {
+      provide: STRIPE_SYNC_OPTIONS,
+      inject: [STRIPE_SYNC_MODULE_OPTIONS],
+      useFactory: (options: StripeSyncModuleOptions & { routePrefix?: unknown }) => {
+        if (options && 'routePrefix' in options) {
+          throw new StripeSyncOptionsError('routePrefix', 'must be given next to useFactory in forRootAsync, not returned by it');
+        }
+        return resolveStripeSyncOptions(options);
+      },
+    },
+    stripeClientProvider,
+    MirrorWriter,
+    SubscriptionActionService,
+    StripeSyncAdminGuard,
+    StripeSyncScheduler,
+  ],
+  exports: [STRIPE_CLIENT, SubscriptionActionService],
+})
+export class StripeSyncModule extends StripeSyncConfigurableModule {
+  /** `forRoot(apiKey)` or `forRoot({ apiKey, ...options })`. */
+  static override forRoot(options: string | typeof STRIPE_SYNC_OPTIONS_TYPE): DynamicModule {
+    return super.forRoot(typeof options === 'string' ? { apiKey: options } : (options ?? ({} as typeof STRIPE_SYNC_OPTIONS_TYPE)));
+  }
+}

@@ -1,0 +1,56 @@
+import { validateCronExpression } from 'cron';
+import { DEFAULT_CRON } from './stripe-sync.constants.js';
+import type {
+  ResolvedStripeSyncOptions,
+  StripeSyncModuleOptions,
+} from './interfaces/stripe-sync-options.interface.js';
+
+/** Thrown at start-up when an option is missing or malformed; the message names the option. */
+export class StripeSyncOptionsError extends Error {
+  constructor(option: string, problem: string) {
+    super(`StripeSyncModule: option "${option}" ${problem}`);
+    this.name = 'StripeSyncOptionsError';
+  }
+}
+
+const MIN_ADMIN_TOKEN_LENGTH = 16;
+
+/** Validates the options given to `forRoot`/`forRootAsync` and applies the defaults. */
+export function resolveStripeSyncOptions(options: StripeSyncModuleOptions | undefined): ResolvedStripeSyncOptions {
+  if (!options || typeof options !== 'object') {
+    throw new StripeSyncOptionsError('apiKey', 'is required: pass a Stripe secret key or an options object');
+  }
+  const { apiKey, stripe = {}, adminToken, guard, cron = DEFAULT_CRON, concurrency = 8 } = options;
+
+  if (typeof apiKey !== 'string' || apiKey.trim() === '') {
+    throw new StripeSyncOptionsError('apiKey', 'is required (a Stripe secret key, sk_… or rk_…)');
+  }
+  if (!/^(sk|rk)_/.test(apiKey)) {
+    throw new StripeSyncOptionsError('apiKey', 'must be a secret (sk_…) or restricted (rk_…) key');
+  }
+  if (adminToken !== undefined && (typeof adminToken !== 'string' || adminToken.length < MIN_ADMIN_TOKEN_LENGTH)) {
+    throw new StripeSyncOptionsError('adminToken', `must be a string of at least ${MIN_ADMIN_TOKEN_LENGTH} characters`);
+  }
+  if (guard !== undefined && typeof guard?.canActivate !== 'function') {
+    throw new StripeSyncOptionsError('guard', 'must be a guard instance (an object with canActivate)');
+  }
+  if (cron !== false && (typeof cron !== 'string' || !validateCronExpression(cron).valid)) {
+    throw new StripeSyncOptionsError('cron', `must be a cron expression or false, got ${JSON.stringify(cron)}`);
+  }
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 100) {
+    throw new StripeSyncOptionsError('concurrency', 'must be an integer from 1 to 100');
+  }
+  if (stripe.protocol !== undefined && stripe.protocol !== 'http' && stripe.protocol !== 'https') {
+    throw new StripeSyncOptionsError('stripe.protocol', 'must be "http" or "https"');
+  }
+  return { apiKey, stripe, adminToken, guard, cron, concurrency };
+}
+
+/** Normalises the route prefix: no leading or trailing slash, only URL-safe path characters. */
+export function resolveRoutePrefix(prefix: string | undefined): string {
+  const trimmed = (prefix ?? '').replace(/^\/+|\/+$/g, '');
+  if (typeof prefix !== 'string' || !/^[A-Za-z0-9_~.-]+(\/[A-Za-z0-9_~.-]+)*$/.test(trimmed)) {
+    throw new StripeSyncOptionsError('routePrefix', `must be a path such as "stripe", got ${JSON.stringify(prefix)}`);
+  }
+  return trimmed;
+}
