@@ -1,5 +1,6 @@
 import {
   type ArgumentsHost,
+  BadGatewayException,
   BadRequestException,
   Catch,
   ConflictException,
@@ -9,15 +10,19 @@ import {
   NotFoundException,
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
+import Stripe from 'stripe';
 import {
   InvalidStripeObjectError,
   MirrorObjectNotFoundError,
   SyncAlreadyRunningError,
 } from '../actions/stripe-action.errors.js';
 
-/** Answers the actions' own errors with the matching 4xx, in Nest's usual error body. */
+/**
+ * Answers the actions' own errors with the matching 4xx, and a failed Stripe call with 502 and Stripe's message
+ * (which never holds a whole key), in Nest's usual error body.
+ */
 @Injectable()
-@Catch(MirrorObjectNotFoundError, InvalidStripeObjectError, SyncAlreadyRunningError)
+@Catch(MirrorObjectNotFoundError, InvalidStripeObjectError, SyncAlreadyRunningError, Stripe.errors.StripeError)
 export class StripeSyncErrorsFilter implements ExceptionFilter {
   constructor(private readonly adapterHost: HttpAdapterHost) {}
 
@@ -30,5 +35,6 @@ export class StripeSyncErrorsFilter implements ExceptionFilter {
 function toHttpException(error: Error): HttpException {
   if (error instanceof MirrorObjectNotFoundError) return new NotFoundException(error.message);
   if (error instanceof SyncAlreadyRunningError) return new ConflictException(error.message);
+  if (error instanceof Stripe.errors.StripeError) return new BadGatewayException(`Stripe answered ${error.type}: ${error.message}`);
   return new BadRequestException(error.message);
 }

@@ -1,0 +1,55 @@
+/** The `error` object of Stripe's error responses. */
+export interface StripeErrorBody {
+  type: 'api_error' | 'invalid_request_error';
+  message: string;
+  code?: string;
+  param?: string;
+}
+
+/** Thrown by request handlers; the server answers it with Stripe's error shape. */
+export class EmulatorError extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: StripeErrorBody,
+  ) {
+    super(body.message);
+  }
+}
+
+export function invalidRequest(message: string, param?: string, code?: string): EmulatorError {
+  return new EmulatorError(400, { type: 'invalid_request_error', message, code, param });
+}
+
+/** Stripe answers a missing object with 404, but a missing list cursor or filter object with 400. */
+export function resourceMissing(kind: string, id: string, param: string, status = 404): EmulatorError {
+  return new EmulatorError(status, {
+    type: 'invalid_request_error',
+    code: 'resource_missing',
+    param,
+    message: `No such ${kind}: '${id}'`,
+  });
+}
+
+export function unrecognizedUrl(method: string, path: string): EmulatorError {
+  return new EmulatorError(404, {
+    type: 'invalid_request_error',
+    message: `Unrecognized request URL (${method}: ${path}). The Stripe emulator serves only a subset of the API; see libs/stripe-emulator.`,
+  });
+}
+
+export function authenticationFailed(message: string): EmulatorError {
+  return new EmulatorError(401, { type: 'invalid_request_error', message });
+}
+
+/** What an injected fault answers: Stripe's rate-limit shape for 429, a generic API error otherwise. */
+export function injectedFault(status: number): EmulatorError {
+  if (status === 429) {
+    return new EmulatorError(429, {
+      type: 'invalid_request_error',
+      code: 'rate_limit',
+      message: 'Request rate limit exceeded. Learn more about rate limits here https://stripe.com/docs/rate-limits. (injected fault)',
+    });
+  }
+  const type = status >= 500 ? 'api_error' : 'invalid_request_error';
+  return new EmulatorError(status, { type, message: `An unknown error occurred (injected fault, HTTP ${status}).` });
+}

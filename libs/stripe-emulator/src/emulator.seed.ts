@@ -1,0 +1,305 @@
+import type Stripe from 'stripe';
+import { planTemplate, priceTemplate, subscriptionItemTemplate, subscriptionTemplate, wireDecimal } from './emulator.fixtures.js';
+
+export interface SeedOptions {
+  /** How many subscriptions to generate. */
+  subscriptions: number;
+  /** PRNG seed, default 1: the same seed (and `now`) gives the same ids, timestamps and items. */
+  seed?: number;
+  /** Fewest items per subscription, default 1. */
+  minItems?: number;
+  /** Most items per subscription, default 15, so a good share has more than the 10 Stripe embeds. */
+  maxItems?: number;
+  /** Share of canceled subscriptions, default 0.2; the rest spread over the other statuses, mostly active. */
+  canceledShare?: number;
+  /** Distinct customers, default max(1, subscriptions / 2). */
+  customers?: number;
+  /** Unix seconds the data is relative to; default the start of the current UTC day, so that runs on one day agree. */
+  now?: number;
+}
+
+type Status = Stripe.Subscription.Status;
+type Interval = 'month' | 'year';
+
+/** Settings shared by the subscriptions of one `seed()` call. */
+interface SeedBatch {
+  now: number;
+  minItems: number;
+  maxItems: number;
+}
+
+/**
+ * What the store keeps for a generated subscription: the fields lists filter and sort on, plus a
+ * PRNG seed from which `renderSeeded` rebuilds everything else. A million full objects would take
+ * gigabytes; these take about a hundred bytes each.
+ */
+export interface SeededSubscription {
+  id: string;
+  created: number;
+  status: Status;
+  customer: string;
+  seed: number;
+  batch: SeedBatch;
+}
+
+const DAY = 86_400;
+const YEAR = 365 * DAY;
+
+/** Mulberry32: a small, fast PRNG; good enough for test data and fully determined by its seed. */
+export function prng(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(state ^ (state >>> 15), state | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+const ALPHANUMERIC = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+
+/** An id shaped like Stripe's: `prefix_` and `length` alphanumerics. */
+export function makeId(prefix: string, length: number, random: () => number): string {
+  const codes = Array.from(`${prefix}_`, (char) => char.charCodeAt(0));
+  for (let i = 0; i < length; i++) codes.push(ALPHANUMERIC.charCodeAt(Math.floor(random() * ALPHANUMERIC.length)));
+  // One flat string: appending char by char would leave a chain of string nodes per id, hundreds of bytes each.
+  return String.fromCharCode(...codes);
+}
+
+function between(random: () => number, min: number, max: number): number {
+  return min + Math.floor(random() * (max - min + 1));
+}
+
+function pick<T>(random: () => number, weighted: readonly (readonly [T, number])[]): T {
+  let roll = random() * weighted.reduce((sum, [, weight]) => sum + weight, 0);
+  for (const [value, weight] of weighted) {
+    roll -= weight;
+    if (roll < 0) return value;
+  }
+  return weighted[weighted.length - 1][0];
+}
+
+const LIVE_STATUSES: readonly (readonly [Status, number])[] = [
+  ['active', 75],
+  ['trialing', 8],
+  ['past_due', 6],
+  ['unpaid', 3],
+  ['paused', 3],
+  ['incomplete_expired', 3],
+  ['incomplete', 2],
+];
+
+/** How long ago (in seconds, [oldest, newest]) a subscription in this status can have been created. */
+const CREATED_WINDOW: Partial<Record<Status, readonly [number, number]>> = {
+  trialing: [14 * DAY - 1, 0], // still inside the shortest trial
+  incomplete: [23 * 3600 - 1, 0], // Stripe expires incomplete subscriptions after 23 hours
+  incomplete_expired: [3 * YEAR, DAY],
+  paused: [3 * YEAR, 31 * DAY], // a trial that ended without a payment method
+};
+const DEFAULT_CREATED_WINDOW = [3 * YEAR, 0] as const;
+
+function resolveOptions(options: SeedOptions) {
+  const subscriptions = options.subscriptions;
+  const resolved = {
+    subscriptions,
+    seed: options.seed ?? 1,
+    minItems: options.minItems ?? 1,
+    maxItems: options.maxItems ?? 15,
+    canceledShare: options.canceledShare ?? 0.2,
+    customers: options.customers ?? Math.max(1, Math.floor(subscriptions / 2)),
+    now: options.now ?? Math.floor(Date.now() / 1000 / DAY) * DAY,
+  };
+  const { minItems, maxItems, canceledShare, customers } = resolved;
+  if (!Number.isInteger(subscriptions) || subscriptions < 0) throw new RangeError('seed: subscriptions must be an integer >= 0');
+  if (!Number.isInteger(minItems) || !Number.isInteger(maxItems) || minItems < 1 || maxItems < minItems) {
+    throw new RangeError('seed: need integers 1 <= minItems <= maxItems');
+  }
+  if (!(canceledShare >= 0 && canceledShare <= 1)) throw new RangeError('seed: canceledShare must be within 0..1');
+  if (!Number.isInteger(customers) || customers < 1) throw new RangeError('seed: customers must be an integer >= 1');
+  return resolved;
+}
+
+/**
+ * Generates the compact records of `options.subscriptions` subscriptions. `batchIndex` (how many
+ * seed calls came before) keeps a repeated seed from repeating ids; `isTaken` guards the rest.
+ */
+export function generateSubscriptions(
+  options: SeedOptions,
+  batchIndex: number,
+  isTaken: (id: string) => boolean,
+): SeededSubscription[] {
+  const { subscriptions, seed, minItems, maxItems, canceledShare, customers, now } = resolveOptions(options);
+  const random = prng(Math.imul(seed, 0x9e3779b1) ^ batchIndex);
+  const batch: SeedBatch = { now, minItems, maxItems };
+  const customerIds = Array.from({ length: Math.min(customers, Math.max(subscriptions, 1)) }, () => makeId('cus', 14, random));
+  const records: SeededSubscription[] = [];
+  let previousCreated: number | undefined;
+  for (let i = 0; i < subscriptions; i++) {
+    const status = random() < canceledShare ? 'canceled' : pick(random, LIVE_STATUSES);
+    const window = CREATED_WINDOW[status];
+    const [oldest, newest] = window ?? DEFAULT_CREATED_WINDOW;
+    let created = now - between(random, newest, oldest);
+    // Bulk imports create several subscriptions in the same second; keep some ties in the data.
+    if (!window && previousCreated !== undefined && random() < 0.05) created = previousCreated;
+    if (!window) previousCreated = created;
+    let id = makeId('sub', 24, random);
+    while (isTaken(id)) id = makeId('sub', 24, random);
+    // The first subscriptions go to distinct customers so that exactly `customers` of them appear.
+    const customer = customerIds[i < customerIds.length ? i : Math.floor(random() * customerIds.length)];
+    records.push({ id, created, status, customer, seed: Math.floor(random() * 4_294_967_296), batch });
+  }
+  return records;
+}
+
+/** Adds whole months (or years) in UTC, as Stripe's billing periods do. */
+function addInterval(timestamp: number, interval: Interval): number {
+  const date = new Date(timestamp * 1000);
+  if (interval === 'month') date.setUTCMonth(date.getUTCMonth() + 1);
+  else date.setUTCFullYear(date.getUTCFullYear() + 1);
+  return date.getTime() / 1000;
+}
+
+/** The billing period, counted from `anchor`, that contains `moment`. */
+function periodAt(anchor: number, interval: Interval, moment: number): [number, number] {
+  let start = anchor;
+  let end = addInterval(start, interval);
+  while (end <= moment) [start, end] = [end, addInterval(end, interval)];
+  return [start, end];
+}
+
+const CURRENCIES = [['usd', 70], ['eur', 20], ['gbp', 10]] as const;
+const MONTHLY_AMOUNTS = [900, 1900, 2900, 4900, 9900, 500, 1500, 25000];
+const PRODUCT_CATALOG_SIZE = 20;
+const CATALOG_CREATED = 1_600_000_000; // Sep 2020: the catalog predates every generated subscription
+
+const catalogIds = new Map<string, string>();
+
+/** The ids of a fixed catalog shared by all seeds, like one Stripe account's products and prices. */
+function catalogId(prefix: 'prod' | 'price', key: string): string {
+  const cacheKey = `${prefix}:${key}`;
+  let id = catalogIds.get(cacheKey);
+  if (!id) {
+    let hash = 0;
+    for (const char of cacheKey) hash = Math.imul(hash ^ char.charCodeAt(0), 0x01000193);
+    id = makeId(prefix, prefix === 'prod' ? 14 : 24, prng(hash));
+    catalogIds.set(cacheKey, id);
+  }
+  return id;
+}
+
+function catalogPrice(product: number, interval: Interval, currency: string): { price: Stripe.Price; plan: Stripe.Plan } {
+  const id = catalogId('price', `${product}:${interval}:${currency}`);
+  const productId = catalogId('prod', String(product));
+  const amount = MONTHLY_AMOUNTS[product % MONTHLY_AMOUNTS.length] * (interval === 'year' ? 10 : 1);
+  const created = CATALOG_CREATED + product * DAY;
+  return {
+    price: {
+      ...priceTemplate,
+      id,
+      created,
+      currency,
+      product: productId,
+      recurring: { ...priceTemplate.recurring!, interval },
+      unit_amount: amount,
+      unit_amount_decimal: wireDecimal(String(amount)),
+    },
+    plan: { ...planTemplate, id, created, currency, product: productId, interval, amount, amount_decimal: wireDecimal(String(amount)) },
+  };
+}
+
+const CANCELLATION_FEEDBACK = ['too_expensive', 'unused', 'switched_service', 'missing_features', null] as const;
+const PLAN_TIERS = ['starter', 'pro', 'enterprise'];
+
+/**
+ * Rebuilds the full Stripe object of a generated subscription, with all its items. Nested objects
+ * that never vary are shared with the templates: serialize or clone the result, never mutate it.
+ */
+export function renderSeeded(record: SeededSubscription): Stripe.Subscription {
+  const { id, created, status, customer, batch } = record;
+  const random = prng(record.seed);
+  const interval: Interval = random() < 0.8 ? 'month' : 'year';
+  const currency = pick(random, CURRENCIES);
+  const sendInvoice = random() < 0.1;
+  const trialDays = random() < 0.5 ? 14 : 30;
+
+  let canceledAt: number | null = null;
+  let endedAt: number | null = null;
+  if (status === 'canceled') canceledAt = endedAt = between(random, created, batch.now);
+  if (status === 'incomplete_expired') endedAt = created + 23 * 3600;
+  const until = endedAt ?? batch.now;
+
+  // Trialing and paused subscriptions had a trial by definition; some others had one that is over.
+  const hadTrial = status === 'trialing' || status === 'paused' || random() < 0.15;
+  const trialEnd = created + trialDays * DAY;
+  const trial = hadTrial && (status === 'trialing' || trialEnd <= until) ? { start: created, end: trialEnd } : null;
+  const anchor = trial?.end ?? created;
+  const [periodStart, periodEnd] = status === 'trialing' ? [created, trialEnd] : periodAt(anchor, interval, until);
+
+  const cancelAtPeriodEnd = status === 'active' && random() < 0.05;
+  if (cancelAtPeriodEnd) canceledAt = between(random, periodStart, batch.now);
+  const scheduledCancel = status === 'canceled' && random() < 0.4;
+  const cancelAt = cancelAtPeriodEnd ? periodEnd : scheduledCancel ? endedAt : null;
+
+  const metadata: Record<string, string> = {};
+  if (random() < 0.3) {
+    metadata.account_id = `acct-${between(random, 1000, 99999)}`;
+    if (random() < 0.5) metadata.plan_tier = PLAN_TIERS[between(random, 0, PLAN_TIERS.length - 1)];
+  }
+
+  const items = generateItems(random, record, interval, currency, until, periodStart, periodEnd);
+  return {
+    ...subscriptionTemplate,
+    id,
+    billing_cycle_anchor: anchor,
+    cancel_at: cancelAt,
+    cancel_at_period_end: cancelAtPeriodEnd,
+    canceled_at: canceledAt,
+    cancellation_details: canceledAt === null
+      ? subscriptionTemplate.cancellation_details
+      : { comment: null, feedback: CANCELLATION_FEEDBACK[between(random, 0, CANCELLATION_FEEDBACK.length - 1)], feedback_option: null, reason: 'cancellation_requested' },
+    collection_method: sendInvoice ? 'send_invoice' : 'charge_automatically',
+    created,
+    currency,
+    customer,
+    days_until_due: sendInvoice ? 30 : null,
+    default_payment_method: sendInvoice ? null : makeId('pm', 24, random),
+    ended_at: endedAt,
+    items: { object: 'list', data: items, has_more: false, url: `/v1/subscription_items?subscription=${id}` },
+    latest_invoice: random() < 0.05 ? null : makeId('in', 24, random),
+    metadata,
+    start_date: created,
+    status,
+    trial_end: trial?.end ?? null,
+    trial_start: trial?.start ?? null,
+  };
+}
+
+function generateItems(
+  random: () => number,
+  { id, created, batch }: SeededSubscription,
+  interval: Interval,
+  currency: string,
+  until: number,
+  periodStart: number,
+  periodEnd: number,
+): Stripe.SubscriptionItem[] {
+  const count = between(random, batch.minItems, batch.maxItems);
+  // A subscription holds each price at most once, so draw distinct products.
+  const catalogSize = Math.max(PRODUCT_CATALOG_SIZE, batch.maxItems);
+  const products = new Set<number>();
+  while (products.size < count) products.add(between(random, 0, catalogSize - 1));
+  const items = [...products].map((product, index): Stripe.SubscriptionItem => ({
+    ...subscriptionItemTemplate,
+    ...catalogPrice(product, interval, currency),
+    id: makeId('si', 14, random),
+    // Most items come with the subscription; some were added later.
+    created: index === 0 || random() < 0.7 ? created : between(random, created, until),
+    current_period_start: periodStart,
+    current_period_end: periodEnd,
+    metadata: random() < 0.1 ? { seat_type: 'standard' } : {},
+    quantity: random() < 0.7 ? 1 : between(random, 2, 50),
+    subscription: id,
+  }));
+  // Stripe lists items oldest first; sort is stable, so ties keep their generated order.
+  return items.sort((a, b) => a.created - b.created);
+}
