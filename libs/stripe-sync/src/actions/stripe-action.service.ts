@@ -28,6 +28,9 @@ export class RequestTally {
   count = 0;
 }
 
+/** What `syncFromEvent` did: wrote the event's object, kept newer data, or wrote a fresh copy from Stripe. */
+export type EventApplication = 'applied' | 'stale' | 'refetched';
+
 type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
 
 /**
@@ -62,12 +65,37 @@ export abstract class StripeActionService<TEntity extends MirrorEntity & { creat
    */
   protected abstract toRecord(object: TStripeObject, tally: RequestTally | null): Promise<MirrorRecord<TEntity>>;
 
-  /** Upserts one Stripe object and its children; returns the mirrored row. */
+  /** Upserts one Stripe object and its children, as data true now; returns the mirrored row. */
   async sync(object: TStripeObject): Promise<TEntity> {
     this.assertObject(object, 'object');
-    const record = await this.toRecord(object, new RequestTally());
-    await this.writer.write(this.tables, [record], new Date());
+    const observedAt = new Date();
+    await this.writer.write(this.tables, [await this.toRecord(object, new RequestTally())], observedAt);
     return this.findOne(object.id);
+  }
+
+  /**
+   * Applies the object an event carried, unless the mirror holds newer data. Events have one-second
+   * timestamps: when the stored row is from the same second, which is newer cannot be told, so the object is
+   * retrieved from Stripe instead.
+   */
+  async syncFromEvent(object: TStripeObject, eventCreated: number): Promise<EventApplication> {
+    this.assertObject(object, 'event.data.object');
+    // The change happened within the event's second: its data is at least that recent.
+    const eventTime = new Date(eventCreated * 1000 + 999);
+    const stored = await this.writer.observedAt(this.tables, object.id);
+    const storedSecond = stored && Math.floor(stored.getTime() / 1000);
+    if (storedSecond !== undefined && storedSecond > eventCreated) return 'stale';
+    if (storedSecond !== eventCreated) {
+      await this.writer.write(this.tables, [await this.toRecord(object, new RequestTally())], eventTime);
+      return 'applied';
+    }
+    const requestedAt = new Date();
+    const tally = new RequestTally();
+    const fresh = await this.retrieve(object.id);
+    // Retrieved after the event arrived, so newer than it, whatever the clocks say.
+    const observedAt = new Date(Math.max(requestedAt.getTime(), stored!.getTime()));
+    await this.writer.write(this.tables, [await this.toRecord(fresh, tally)], observedAt);
+    return 'refetched';
   }
 
   get isSyncAllRunning(): boolean {
@@ -89,6 +117,7 @@ export abstract class StripeActionService<TEntity extends MirrorEntity & { creat
   /** Retrieves each id; ids Stripe no longer has are soft-deleted; one id's failure does not stop the others. */
   async syncByIds(ids: string[]): Promise<SyncByIdsResult> {
     const unique = [...new Set(ids)];
+    const observedAt = new Date();
     const tally = new RequestTally();
     const outcomes = await mapWithConcurrency(unique, this.concurrency, (id) =>
       settle(async () => {
@@ -108,17 +137,17 @@ export abstract class StripeActionService<TEntity extends MirrorEntity & { creat
         result.failed.push({ id: unique[i], error: describeError(outcome.error) });
       }
     });
-    const syncedAt = new Date();
-    await this.writer.write(this.tables, records, syncedAt);
-    for (const id of result.missing) await this.writer.softDelete(this.tables, id, syncedAt);
+    await this.writer.write(this.tables, records, observedAt);
+    for (const id of result.missing) await this.writer.softDelete(this.tables, id, new Date());
     return result;
   }
 
   /** Upserts objects given as data, without calling Stripe: all of them or, on any error, none. */
   async syncBatch(batch: TStripeObject[]): Promise<SyncBatchResult> {
     batch.forEach((object, i) => this.assertObject(object, `batch[${i}]`));
+    const observedAt = new Date();
     const records = await Promise.all(batch.map((object) => this.toRecord(object, null)));
-    await this.writer.write(this.tables, records, new Date());
+    await this.writer.write(this.tables, records, observedAt);
     return { synced: [...new Set(records.map((record) => record.row.id))] };
   }
 
@@ -170,7 +199,7 @@ export abstract class StripeActionService<TEntity extends MirrorEntity & { creat
         const page: FetchedPage<TEntity> = await next;
         // Fetch the next page while this one is written.
         next = page.nextCursor ? this.fetchPage(page.nextCursor, tally) : null;
-        const counts = await this.writer.write(this.tables, page.records, new Date());
+        const counts = await this.writer.write(this.tables, page.records, page.requestedAt);
         totals.seen += page.records.length;
         totals.inserted += counts.inserted;
         totals.updated += counts.updated;
@@ -195,11 +224,12 @@ export abstract class StripeActionService<TEntity extends MirrorEntity & { creat
   }
 
   private async fetchPage(startingAfter: string | undefined, tally: RequestTally): Promise<FetchedPage<TEntity>> {
+    const requestedAt = new Date();
     tally.count++;
     const page = await this.listPage(startingAfter);
     const records = await mapWithConcurrency(page.data, this.concurrency, (object) => this.toRecord(object, tally));
     const last = page.data.at(-1);
-    return { records, nextCursor: page.has_more && last ? last.id : undefined };
+    return { records, requestedAt, nextCursor: page.has_more && last ? last.id : undefined };
   }
 
   private assertObject(data: unknown, field: string): asserts data is TStripeObject {
@@ -218,6 +248,8 @@ export abstract class StripeActionService<TEntity extends MirrorEntity & { creat
 
 interface FetchedPage<TEntity extends MirrorEntity> {
   records: MirrorRecord<TEntity>[];
+  /** When the page was asked for: its data is at least that recent. */
+  requestedAt: Date;
   nextCursor: string | undefined;
 }
 

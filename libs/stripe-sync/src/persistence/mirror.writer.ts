@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager, EntityMetadata, EntityTarget, UpdateQueryBuilder } from 'typeorm';
 import type { MirrorEntity, MirrorRow } from './mirror-entity.interface.js';
+import { mirrorDialect, type MirrorDialect } from './mirror.dialect.js';
 
 /** Children of a mirrored object that live in their own table (a subscription's items). */
 export interface ChildTable {
@@ -35,51 +36,72 @@ export interface WriteCounts {
   restored: number;
 }
 
-/** Rows per statement, well under the bound parameters every dialect accepts (SQLite's is the lowest: 32,766). */
+/** Bound parameters per statement, well under what every dialect accepts (SQLite's limit is the lowest: 32,766). */
 const MAX_PARAMETERS_PER_STATEMENT = 30_000;
 
 /**
  * Writes the mirror with set-based statements: each call upserts many rows in a constant number of statements,
- * inside one transaction. Everything that differs between databases is kept here.
+ * inside one transaction. Every row carries `observed_at`, the time Stripe's data was true; a write never
+ * replaces a row observed later (the guard is inside the upsert, so it holds against concurrent writers).
  */
 @Injectable()
 export class MirrorWriter {
-  /** SQLite has one connection: its transactions must not interleave. */
-  private sqliteQueue: Promise<unknown> = Promise.resolve();
+  private readonly dialect: MirrorDialect;
+  private serialQueue: Promise<unknown> = Promise.resolve();
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {
+    this.dialect = mirrorDialect(dataSource);
+  }
 
-  /** Runs `work` in a transaction; on SQLite, one transaction at a time. */
+  /** Runs `work` in a transaction (queued on SQLite, which has one connection). */
   transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     const run = () => this.dataSource.transaction(work);
-    if (!this.isSqlite()) return run();
-    const result = this.sqliteQueue.then(run, run);
-    this.sqliteQueue = result.catch(() => undefined);
+    if (!this.dialect.serialTransactions) return run();
+    const result = this.serialQueue.then(run, run);
+    this.serialQueue = result.catch(() => undefined);
     return result;
   }
 
-  /** Upserts the records and their children in one transaction; clears `deleted_at` on rows that come back. */
+  isDuplicateKey(error: unknown): boolean {
+    return this.dialect.isDuplicateKey(error);
+  }
+
+  /**
+   * Upserts the records and their children in one transaction, as data observed at `observedAt`; clears
+   * `deleted_at` on rows that come back.
+   */
   write<TEntity extends MirrorEntity>(
     tables: MirrorTables<TEntity>,
     records: MirrorRecord<TEntity>[],
-    syncedAt: Date,
+    observedAt: Date,
   ): Promise<WriteCounts> {
-    return this.transaction((manager) => this.writeIn(manager, tables, records, syncedAt));
+    return this.transaction((manager) => this.writeIn(manager, tables, records, observedAt));
   }
 
-  async writeIn<TEntity extends MirrorEntity>(
+  /** When the stored row's data was observed; undefined for a row the mirror does not have. */
+  async observedAt<TEntity extends MirrorEntity>(tables: MirrorTables<TEntity>, id: string): Promise<Date | undefined> {
+    const row = await this.dataSource
+      .createQueryBuilder(tables.target, 'mirror')
+      .select(['mirror.id', 'mirror.observedAt'])
+      .where('mirror.id = :id', { id })
+      .getOne();
+    return row?.observedAt;
+  }
+
+  private async writeIn<TEntity extends MirrorEntity>(
     manager: EntityManager,
     tables: MirrorTables<TEntity>,
     records: MirrorRecord<TEntity>[],
-    syncedAt: Date,
+    observedAt: Date,
   ): Promise<WriteCounts> {
     if (records.length === 0) return { inserted: 0, updated: 0, restored: 0 };
     // One statement cannot upsert the same key twice: the last copy of an object wins.
     records = [...new Map(records.map((record) => [record.row.id, record])).values()];
     const ids = records.map((record) => record.row.id);
     const existing = await this.findDeletedAt(manager, tables.target, ids);
+    const stamps = { observedAt, syncedAt: new Date() };
 
-    await this.upsert(manager, tables.target, records.map((record) => record.row), syncedAt);
+    await this.upsert(manager, tables.target, records.map((record) => record.row), stamps);
     for (const table of tables.children) {
       const rows: MirrorRow<MirrorEntity>[] = [];
       const completeParentIds: string[] = [];
@@ -92,8 +114,8 @@ export class MirrorWriter {
           keptIds.push(...set.rows.map((row) => row.id));
         }
       }
-      await this.upsert(manager, table.target, rows, syncedAt);
-      await this.sweepChildren(manager, table, completeParentIds, keptIds, syncedAt);
+      await this.upsert(manager, table.target, rows, stamps);
+      await this.sweepChildren(manager, table, completeParentIds, keptIds, observedAt);
     }
 
     const restored = [...existing.values()].filter((deletedAt) => deletedAt !== null).length;
@@ -117,17 +139,17 @@ export class MirrorWriter {
     });
   }
 
-  /** Soft-deletes rows (and children) last written before `before`: what a completed full sync did not see. */
+  /**
+   * Soft-deletes rows (and children) whose data was observed before `before` and not since: after a completed
+   * full sync that started at `before`, what Stripe no longer returned.
+   */
   async sweep<TEntity extends MirrorEntity>(tables: MirrorTables<TEntity>, before: Date, at: Date): Promise<number> {
+    const observedBefore = (qb: UpdateQueryBuilder<MirrorEntity>, meta: EntityMetadata) => {
+      qb.andWhere(`${this.column(meta, 'observedAt')} < :before`, { before });
+    };
     return this.transaction(async (manager) => {
-      const swept = await this.markDeleted(manager, tables.target, at, (qb, meta) =>
-        qb.andWhere(`${this.column(meta, 'syncedAt')} < :before`, { before }),
-      );
-      for (const child of tables.children) {
-        await this.markDeleted(manager, child.target, at, (qb, meta) =>
-          qb.andWhere(`${this.column(meta, 'syncedAt')} < :before`, { before }),
-        );
-      }
+      const swept = await this.markDeleted(manager, tables.target, at, observedBefore);
+      for (const child of tables.children) await this.markDeleted(manager, child.target, at, observedBefore);
       return swept;
     });
   }
@@ -145,28 +167,34 @@ export class MirrorWriter {
     return found;
   }
 
-  private async upsert(manager: EntityManager, target: EntityTarget<MirrorEntity>, rows: MirrorRow<MirrorEntity>[], syncedAt: Date) {
+  private async upsert(
+    manager: EntityManager,
+    target: EntityTarget<MirrorEntity>,
+    rows: MirrorRow<MirrorEntity>[],
+    stamps: { observedAt: Date; syncedAt: Date },
+  ) {
     if (rows.length === 0) return;
+    const { driver } = this.dataSource;
     const meta = manager.connection.getMetadata(target);
-    const updated = meta.columns.filter((column) => !column.isPrimary).map((column) => column.databaseName);
-    const perStatement = Math.max(1, Math.floor(MAX_PARAMETERS_PER_STATEMENT / meta.columns.length));
+    const table = meta.tablePath.split('.').map((part) => driver.escape(part)).join('.');
+    const columns = meta.columns.map((column) => column.databaseName);
+    const guard = this.column(meta, 'observedAt', false);
+    const perStatement = Math.max(1, Math.floor(MAX_PARAMETERS_PER_STATEMENT / columns.length));
     for (const chunk of chunks(rows, perStatement)) {
-      await manager
-        .createQueryBuilder()
-        .insert()
-        .into(target)
-        .values(chunk.map((row) => ({ ...row, deletedAt: null, syncedAt })))
-        .orUpdate(updated, ['id'])
-        .updateEntity(false)
-        .execute();
+      const parameters = chunk.flatMap((row) => {
+        const entity = { ...row, deletedAt: null, ...stamps };
+        return meta.columns.map((column) => driver.preparePersistentValue(column.getEntityValue(entity), column));
+      });
+      await manager.query(this.dialect.guardedUpsert(table, columns, chunk.length, this.column(meta, 'id', false), guard), parameters);
     }
   }
 
-  /** Soft-deletes the children of `parentIds` that are not among `keptIds`. */
-  private async sweepChildren(manager: EntityManager, table: ChildTable, parentIds: string[], keptIds: string[], at: Date) {
+  /** Soft-deletes the children of `parentIds` that are not among `keptIds`, unless a newer write holds them. */
+  private async sweepChildren(manager: EntityManager, table: ChildTable, parentIds: string[], keptIds: string[], observedAt: Date) {
     if (parentIds.length === 0) return;
-    await this.markDeleted(manager, table.target, at, (qb, meta) => {
+    await this.markDeleted(manager, table.target, observedAt, (qb, meta) => {
       qb.andWhere(`${this.column(meta, table.parentProperty)} IN (:...parentIds)`, { parentIds });
+      qb.andWhere(`${this.column(meta, 'observedAt')} <= :observedAt`, { observedAt });
       if (keptIds.length > 0) qb.andWhere(`${this.column(meta, 'id')} NOT IN (:...keptIds)`, { keptIds });
     });
   }
@@ -188,16 +216,11 @@ export class MirrorWriter {
     return result.affected ?? 0;
   }
 
-  private column(meta: EntityMetadata, property: string): string {
+  /** The column of `property`, escaped for SQL unless `escaped` is false. */
+  private column(meta: EntityMetadata, property: string, escaped = true): string {
     const column = meta.findColumnWithPropertyName(property);
     if (!column) throw new Error(`${meta.name} has no property ${property}`);
-    return this.dataSource.driver.escape(column.databaseName);
-  }
-
-  private isSqlite(): boolean {
-    return ['better-sqlite3', 'sqlite', 'capacitor', 'expo', 'react-native', 'nativescript', 'sqljs'].includes(
-      this.dataSource.options.type,
-    );
+    return escaped ? this.dataSource.driver.escape(column.databaseName) : column.databaseName;
   }
 }
 

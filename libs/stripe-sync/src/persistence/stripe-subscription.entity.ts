@@ -70,6 +70,10 @@ export class StripeSubscription implements MirrorEntity {
   @TimestampColumn({ name: 'deleted_at' })
   deletedAt: Date | null;
 
+  /** When Stripe's data in this row was true: a write never replaces a row observed later. */
+  @TimestampColumn({ name: 'observed_at', nullable: false })
+  observedAt: Date;
+
   @TimestampColumn({ name: 'synced_at', nullable: false })
   syncedAt: Date;
 }
