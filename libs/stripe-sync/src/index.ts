@@ -28,3 +28,8 @@ export { StripeSubscriptionItem } from './persistence/stripe-subscription-item.e
 export type { MirrorEntity, MirrorRow } from './persistence/mirror-entity.interface.js';
 export { MirrorWriter, type MirrorRecord, type MirrorTables, type ChildTable } from './persistence/mirror.writer.js';
 export { StripeSyncAdminGuard } from './http/stripe-sync-admin.guard.js';
+export { StripeEvent, type StripeEventStatus, type StripeEventSource } from './webhooks/stripe-event.entity.js';
+export { StripeSyncState } from './persistence/stripe-sync-state.entity.js';
+export { OnStripeEvent } from './webhooks/on-stripe-event.decorator.js';
+export { StripeEventsService, type EventReceipt, type EventsCatchUpSummary } from './webhooks/stripe-events.service.js';
+export type { EventApplication } from './actions/stripe-action.service.js';

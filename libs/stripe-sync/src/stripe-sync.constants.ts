@@ -7,3 +7,6 @@ export const STRIPE_SYNC_OPTIONS = Symbol('STRIPE_SYNC_OPTIONS');
 export const DEFAULT_ROUTE_PREFIX = 'stripe';
 export const DEFAULT_CRON = '0 * * * *';
 export const SYNC_CRON_JOB_NAME = 'stripe-sync:sync-all';
+
+/** Injection token of the webhook route path (`<routePrefix>/webhook`). */
+export const WEBHOOK_ROUTE = Symbol('WEBHOOK_ROUTE');

@@ -1,4 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { SubscriptionActionService } from './actions/subscription-action.service.js';
 import { StripeSyncAdminGuard } from './http/stripe-sync-admin.guard.js';
@@ -6,6 +7,7 @@ import type { StripeSyncModuleOptions } from './interfaces/stripe-sync-options.i
 import { MirrorWriter } from './persistence/mirror.writer.js';
 import { StripeSubscriptionItem } from './persistence/stripe-subscription-item.entity.js';
 import { StripeSubscription } from './persistence/stripe-subscription.entity.js';
+import { StripeSyncState } from './persistence/stripe-sync-state.entity.js';
 import { StripeSyncScheduler } from './scheduling/stripe-sync.scheduler.js';
 import { stripeClientProvider } from './stripe/stripe-client.provider.js';
 import { STRIPE_CLIENT, STRIPE_SYNC_OPTIONS } from './stripe-sync.constants.js';
@@ -15,12 +17,17 @@ import {
   StripeSyncConfigurableModule,
 } from './stripe-sync.module-definition.js';
 import { resolveStripeSyncOptions, StripeSyncOptionsError } from './stripe-sync.options.js';
+import { StripeEvent } from './webhooks/stripe-event.entity.js';
+import { StripeEventHandlers } from './webhooks/stripe-event-handlers.js';
+import { StripeEventsService } from './webhooks/stripe-events.service.js';
+import { StripeWebhookVerifier } from './webhooks/stripe-webhook.verifier.js';
+import { WebhookRawBodyCapture } from './webhooks/webhook-raw-body.js';
 
 /** The entities the module owns; `autoLoadEntities: true` picks them up, or list them yourself. */
-export const STRIPE_SYNC_ENTITIES = [StripeSubscription, StripeSubscriptionItem];
+export const STRIPE_SYNC_ENTITIES = [StripeSubscription, StripeSubscriptionItem, StripeEvent, StripeSyncState];
 
 @Module({
-  imports: [TypeOrmModule.forFeature(STRIPE_SYNC_ENTITIES)],
+  imports: [TypeOrmModule.forFeature(STRIPE_SYNC_ENTITIES), DiscoveryModule],
   providers: [
     {
       provide: STRIPE_SYNC_OPTIONS,
@@ -37,8 +44,12 @@ export const STRIPE_SYNC_ENTITIES = [StripeSubscription, StripeSubscriptionItem]
     SubscriptionActionService,
     StripeSyncAdminGuard,
     StripeSyncScheduler,
+    StripeEventsService,
+    StripeEventHandlers,
+    StripeWebhookVerifier,
+    WebhookRawBodyCapture,
   ],
-  exports: [STRIPE_CLIENT, SubscriptionActionService],
+  exports: [STRIPE_CLIENT, SubscriptionActionService, StripeEventsService],
 })
 export class StripeSyncModule extends StripeSyncConfigurableModule {
   /** `forRoot(apiKey)` or `forRoot({ apiKey, ...options })`. */

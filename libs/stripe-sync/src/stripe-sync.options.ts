@@ -20,7 +20,16 @@ export function resolveStripeSyncOptions(options: StripeSyncModuleOptions | unde
   if (!options || typeof options !== 'object') {
     throw new StripeSyncOptionsError('apiKey', 'is required: pass a Stripe secret key or an options object');
   }
-  const { apiKey, stripe = {}, adminToken, guard, cron = DEFAULT_CRON, concurrency = 8 } = options;
+  const {
+    apiKey,
+    stripe = {},
+    adminToken,
+    guard,
+    cron = DEFAULT_CRON,
+    concurrency = 8,
+    webhookSecret,
+    webhookTolerance = 300,
+  } = options;
 
   if (typeof apiKey !== 'string' || apiKey.trim() === '') {
     throw new StripeSyncOptionsError('apiKey', 'is required (a Stripe secret key, sk_… or rk_…)');
@@ -43,7 +52,17 @@ export function resolveStripeSyncOptions(options: StripeSyncModuleOptions | unde
   if (stripe.protocol !== undefined && stripe.protocol !== 'http' && stripe.protocol !== 'https') {
     throw new StripeSyncOptionsError('stripe.protocol', 'must be "http" or "https"');
   }
-  return { apiKey, stripe, adminToken, guard, cron, concurrency };
+  const webhookSecrets = webhookSecret === undefined ? [] : [webhookSecret].flat();
+  if (webhookSecrets.length === 0 && webhookSecret !== undefined) {
+    throw new StripeSyncOptionsError('webhookSecret', 'must be a signing secret (whsec_…) or a list of them');
+  }
+  if (webhookSecrets.some((secret) => typeof secret !== 'string' || !secret.startsWith('whsec_'))) {
+    throw new StripeSyncOptionsError('webhookSecret', 'must be a signing secret (whsec_…) or a list of them');
+  }
+  if (!Number.isInteger(webhookTolerance) || webhookTolerance < 1) {
+    throw new StripeSyncOptionsError('webhookTolerance', 'must be a whole number of seconds');
+  }
+  return { apiKey, stripe, adminToken, guard, cron, concurrency, webhookSecrets, webhookTolerance };
 }
 
 /** Normalises the route prefix: no leading or trailing slash, only URL-safe path characters. */

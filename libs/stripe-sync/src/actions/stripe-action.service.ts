@@ -1,8 +1,8 @@
 import { Logger } from '@nestjs/common';
-import Stripe from 'stripe';
 import type { FindOptionsWhere, Repository } from 'typeorm';
 import type { MirrorEntity } from '../persistence/mirror-entity.interface.js';
 import type { MirrorRecord, MirrorTables, MirrorWriter } from '../persistence/mirror.writer.js';
+import { describeError, isResourceMissing } from '../stripe/stripe-errors.js';
 import { mapWithConcurrency } from './concurrency.js';
 import { InvalidStripeObjectError, MirrorObjectNotFoundError, SyncAlreadyRunningError } from './stripe-action.errors.js';
 import type {
@@ -43,6 +43,8 @@ export abstract class StripeActionService<TEntity extends MirrorEntity & { creat
 
   /** Stripe's name of the object, such as `subscription`. */
   abstract readonly objectName: string;
+  /** The event types whose `data.object` is this kind of object and updates the mirror. */
+  abstract readonly eventTypes: readonly string[];
   protected abstract readonly tables: MirrorTables<TEntity>;
 
   protected constructor(
@@ -259,14 +261,4 @@ async function settle<T>(work: () => Promise<T>): Promise<Outcome<T>> {
   } catch (error) {
     return { ok: false, error };
   }
-}
-
-function isResourceMissing(error: unknown): boolean {
-  return error instanceof Stripe.errors.StripeError && error.code === 'resource_missing';
-}
-
-/** A message safe to return to a caller: Stripe's own (which never holds a full key) or the error's class. */
-function describeError(error: unknown): string {
-  if (error instanceof Stripe.errors.StripeError) return `${error.type}: ${error.message}`;
-  return error instanceof Error ? error.name : 'Unknown error';
 }

@@ -22,6 +22,16 @@ const PAGE_SIZE = 100;
 @Injectable()
 export class SubscriptionActionService extends StripeActionService<StripeSubscription, SubscriptionPayload> {
   readonly objectName = 'subscription';
+  readonly eventTypes = [
+    'customer.subscription.created',
+    'customer.subscription.updated',
+    'customer.subscription.deleted',
+    'customer.subscription.paused',
+    'customer.subscription.resumed',
+    'customer.subscription.pending_update_applied',
+    'customer.subscription.pending_update_expired',
+    'customer.subscription.trial_will_end',
+  ];
   protected readonly tables: MirrorTables<StripeSubscription> = {
     target: StripeSubscription,
     children: [{ target: StripeSubscriptionItem, parentProperty: 'subscriptionId' }],

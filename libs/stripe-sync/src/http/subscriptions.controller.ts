@@ -1,13 +1,11 @@
 import {
   Body,
-  Controller,
   Delete,
   Get,
   HttpCode,
   Param,
   Post,
   Query,
-  type Type,
   UseFilters,
   UseGuards,
   UsePipes,
@@ -22,7 +20,7 @@ import { ListSubscriptionsQuery, SyncBatchBody, SyncByIdsBody } from './subscrip
 
 const DEFAULT_PAGE_SIZE = 10;
 
-/** Admin routes over the subscription mirror; mounted under the configured prefix by `subscriptionsControllerAt`. */
+/** Admin routes over the subscription mirror, mounted at `<routePrefix>/subscriptions`. */
 @UseGuards(StripeSyncAdminGuard)
 @UseFilters(StripeSyncErrorsFilter)
 @UsePipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }))
@@ -66,13 +64,6 @@ export class SubscriptionsController {
   softDelete(@Param('id', SubscriptionIdPipe) id: string) {
     return this.subscriptions.softDelete(id);
   }
-}
-
-/** The controller class mounted at `<prefix>/subscriptions`. */
-export function subscriptionsControllerAt(prefix: string): Type<SubscriptionsController> {
-  @Controller(`${prefix}/subscriptions`)
-  class RoutedSubscriptionsController extends SubscriptionsController {}
-  return RoutedSubscriptionsController;
 }
 
 function withoutRaw<T extends { raw: unknown }>({ raw: _raw, ...rest }: T): Omit<T, 'raw'> {

@@ -25,6 +25,13 @@ export interface StripeSyncModuleOptions {
   cron?: string | false;
   /** How many `retrieve` calls `syncByIds` runs at once. Default 8. */
   concurrency?: number;
+  /**
+   * Signing secret(s) of the webhook endpoint (`whsec_…`). Several are accepted at once, so a secret can be
+   * rotated. Without one, the webhook route refuses every delivery.
+   */
+  webhookSecret?: string | string[];
+  /** How old a webhook signature may be, in seconds. Default 300, as Stripe's libraries. */
+  webhookTolerance?: number;
 }
 
 /** Options that shape the module itself, so they are given next to `useFactory` in `forRootAsync`. */
@@ -36,7 +43,9 @@ export interface StripeSyncModuleExtras {
 }
 
 /** Options after validation, with every default applied. */
-export interface ResolvedStripeSyncOptions extends Required<Omit<StripeSyncModuleOptions, 'adminToken' | 'guard'>> {
+export interface ResolvedStripeSyncOptions
+  extends Required<Omit<StripeSyncModuleOptions, 'adminToken' | 'guard' | 'webhookSecret'>> {
   adminToken?: string;
   guard?: CanActivate;
+  webhookSecrets: string[];
 }

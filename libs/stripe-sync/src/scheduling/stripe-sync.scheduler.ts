@@ -5,9 +5,11 @@ import { SubscriptionActionService } from '../actions/subscription-action.servic
 import type { ResolvedStripeSyncOptions } from '../interfaces/stripe-sync-options.interface.js';
 import { STRIPE_SYNC_OPTIONS, SYNC_CRON_JOB_NAME } from '../stripe-sync.constants.js';
 import { StripeSyncOptionsError } from '../stripe-sync.options.js';
+import { describeError } from '../stripe/stripe-errors.js';
+import { StripeEventsService } from '../webhooks/stripe-events.service.js';
 
 /**
- * Runs `syncAll()` on the `cron` schedule. The job is added to the host app's `SchedulerRegistry` (a cron
+ * Runs the event catch-up and `syncAll()` on the `cron` schedule. The job is added to the host app's `SchedulerRegistry` (a cron
  * expression from options cannot go into a `@Cron()` decorator); a tick while a run is going on is skipped.
  */
 @Injectable()
@@ -18,6 +20,7 @@ export class StripeSyncScheduler implements OnApplicationBootstrap, OnApplicatio
   constructor(
     @Inject(STRIPE_SYNC_OPTIONS) private readonly options: ResolvedStripeSyncOptions,
     private readonly subscriptions: SubscriptionActionService,
+    private readonly events: StripeEventsService,
     @Optional() private readonly registry?: SchedulerRegistry,
   ) {}
 
@@ -43,11 +46,15 @@ export class StripeSyncScheduler implements OnApplicationBootstrap, OnApplicatio
       this.logger.log('Scheduled sync skipped: the previous run is still going');
       return;
     }
+    await this.logged('Scheduled event catch-up', () => this.events.syncEvents());
+    await this.logged('Scheduled sync', () => this.subscriptions.syncAll());
+  }
+
+  private async logged(what: string, run: () => Promise<object>): Promise<void> {
     try {
-      const summary = await this.subscriptions.syncAll();
-      this.logger.log(`Scheduled sync done: ${JSON.stringify(summary)}`);
+      this.logger.log(`${what} done: ${JSON.stringify(await run())}`);
     } catch (error) {
-      this.logger.error(`Scheduled sync failed: ${error instanceof Error ? error.message : String(error)}`);
+      this.logger.error(`${what} failed: ${describeError(error)}`);
     }
   }
 }

@@ -1,0 +1,159 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import type Stripe from 'stripe';
+import { Brackets, type Repository } from 'typeorm';
+import { SubscriptionActionService } from '../actions/subscription-action.service.js';
+import type { EventApplication, StripeActionService, StripeObject } from '../actions/stripe-action.service.js';
+import { MirrorWriter } from '../persistence/mirror.writer.js';
+import { StripeSyncState } from '../persistence/stripe-sync-state.entity.js';
+import type { MirrorEntity } from '../persistence/mirror-entity.interface.js';
+import { describeError } from '../stripe/stripe-errors.js';
+import { InjectStripeClient } from '../stripe/stripe.decorators.js';
+import { StripeEvent, type StripeEventSource } from './stripe-event.entity.js';
+import { StripeEventHandlers } from './stripe-event-handlers.js';
+
+export type EventReceipt = 'processed' | 'ignored' | 'duplicate';
+
+export interface EventsCatchUpSummary {
+  seen: number;
+  processed: number;
+  ignored: number;
+  duplicates: number;
+  requests: number;
+  cursor: string | null;
+}
+
+type AnyAction = StripeActionService<MirrorEntity & { created: Date }, StripeObject>;
+
+const CURSOR_KEY = 'events.cursor';
+/** An attempt that has not finished after this long is taken to have died; the next delivery takes over. */
+const CLAIM_LEASE_MS = 60_000;
+
+/**
+ * Applies Stripe events to the mirror exactly once each, whatever the order and however often they arrive
+ * (by webhook or by catch-up), then runs the host app's @OnStripeEvent handlers.
+ */
+@Injectable()
+export class StripeEventsService {
+  private readonly logger = new Logger('StripeEventsService');
+  private readonly actions: AnyAction[];
+  private runningCatchUp: Promise<EventsCatchUpSummary> | null = null;
+
+  constructor(
+    @InjectRepository(StripeEvent) private readonly events: Repository<StripeEvent>,
+    @InjectRepository(StripeSyncState) private readonly state: Repository<StripeSyncState>,
+    private readonly writer: MirrorWriter,
+    private readonly handlers: StripeEventHandlers,
+    @InjectStripeClient() private readonly stripe: Stripe,
+    subscriptions: SubscriptionActionService,
+  ) {
+    this.actions = [subscriptions as unknown as AnyAction];
+  }
+
+  /**
+   * Records and applies one verified event. Answers `duplicate` when it was already handled (or is being
+   * handled by a concurrent delivery); throws when applying it failed, after recording the failure.
+   */
+  async receive(event: Stripe.Event, source: StripeEventSource): Promise<EventReceipt> {
+    if (!(await this.claim(event, source))) return 'duplicate';
+    const action = this.actions.find((candidate) => candidate.eventTypes.includes(event.type));
+    const object = event.data.object as unknown as StripeObject;
+    let outcome: EventApplication | null = null;
+    let row: unknown = null;
+    try {
+      if (action) {
+        outcome = await action.syncFromEvent(object, event.created);
+        row = await action.findOne(object.id);
+      }
+      await this.events.update(event.id, { status: action ? 'processed' : 'ignored', outcome, processedAt: new Date(), error: null });
+    } catch (error) {
+      const message = describeError(error);
+      this.logger.error(`Event ${event.id} (${event.type}) failed: ${message}`);
+      await this.events.update(event.id, { status: 'failed', error: message }).catch(() => undefined);
+      throw error;
+    }
+    const handlerErrors = await this.handlers.run(event, row);
+    if (handlerErrors.length > 0) await this.events.update(event.id, { handlerError: handlerErrors.join('\n') });
+    return action ? 'processed' : 'ignored';
+  }
+
+  /**
+   * Applies the events Stripe recorded since the stored cursor (Stripe keeps 30 days; with no cursor yet,
+   * all of them), oldest first. Events that already came by webhook are no-ops.
+   */
+  syncEvents(): Promise<EventsCatchUpSummary> {
+    this.runningCatchUp ??= this.catchUp().finally(() => {
+      this.runningCatchUp = null;
+    });
+    return this.runningCatchUp;
+  }
+
+  /** Inserts the event's row (the primary key lets one delivery through), or takes over a failed or dead attempt. */
+  private async claim(event: Stripe.Event, source: StripeEventSource): Promise<boolean> {
+    const now = new Date();
+    try {
+      await this.events.insert({
+        id: event.id,
+        type: event.type,
+        created: new Date(event.created * 1000),
+        livemode: event.livemode,
+        objectId: (event.data.object as { id?: string }).id ?? null,
+        status: 'processing',
+        source,
+        receivedAt: now,
+        claimedAt: now,
+      });
+      return true;
+    } catch (error) {
+      if (!this.writer.isDuplicateKey(error)) throw error;
+    }
+    const retaken = await this.events
+      .createQueryBuilder()
+      .update()
+      .set({ status: 'processing', claimedAt: now, attempts: () => 'attempts + 1' })
+      .where('id = :id', { id: event.id })
+      .andWhere(
+        new Brackets((qb) =>
+          qb
+            .where('status = :failed', { failed: 'failed' })
+            .orWhere(new Brackets((dead) => dead.where('status = :processing', { processing: 'processing' }).andWhere('claimed_at < :lease', { lease: new Date(now.getTime() - CLAIM_LEASE_MS) }))),
+        ),
+      )
+      .execute();
+    return retaken.affected === 1;
+  }
+
+  private async catchUp(): Promise<EventsCatchUpSummary> {
+    const cursor = (await this.state.findOneBy({ key: CURSOR_KEY }))?.value ?? null;
+    const { events, requests } = await this.listSince(cursor);
+    const summary: EventsCatchUpSummary = { seen: events.length, processed: 0, ignored: 0, duplicates: 0, requests, cursor };
+    for (const event of events) {
+      const receipt = await this.receive(event, 'catch-up');
+      summary[receipt === 'duplicate' ? 'duplicates' : receipt]++;
+      // The cursor moves only past applied events, so a failure is retried by the next catch-up.
+      await this.state.save({ key: CURSOR_KEY, value: event.id, updatedAt: new Date() });
+      summary.cursor = event.id;
+    }
+    return summary;
+  }
+
+  /** Every event newer than `cursor` (all Stripe still has without one), oldest first. */
+  private async listSince(cursor: string | null): Promise<{ events: Stripe.Event[]; requests: number }> {
+    const types = this.actions.flatMap((action) => action.eventTypes);
+    const pages: Stripe.Event[][] = [];
+    let requests = 0;
+    let page: Stripe.ApiList<Stripe.Event>;
+    let before = cursor ?? undefined;
+    let after: string | undefined;
+    do {
+      requests++;
+      // Pages come newest first; from a cursor, walk towards newer events with ending_before.
+      page = await this.stripe.events.list({ limit: 100, types, ...(cursor ? { ending_before: before } : { starting_after: after }) });
+      pages.push(page.data);
+      before = page.data[0]?.id;
+      after = page.data.at(-1)?.id;
+    } while (page.has_more && page.data.length > 0);
+    const newestFirst = cursor ? pages.reverse().flat() : pages.flat();
+    return { events: newestFirst.reverse(), requests };
+  }
+}

@@ -1,0 +1,22 @@
+import { Headers, HttpCode, Post, Req } from '@nestjs/common';
+import { StripeEventsService } from './stripe-events.service.js';
+import { StripeWebhookVerifier } from './stripe-webhook.verifier.js';
+
+/**
+ * Stripe's webhook endpoint, `POST <routePrefix>/webhook`: public, authenticated by the signature. 400 for
+ * anything not correctly signed (nothing is written), 200 once the event is applied or known, 500 when applying
+ * it failed, so that Stripe delivers it again.
+ */
+export class StripeWebhookController {
+  constructor(
+    private readonly verifier: StripeWebhookVerifier,
+    private readonly events: StripeEventsService,
+  ) {}
+
+  @Post('webhook')
+  @HttpCode(200)
+  async receive(@Req() request: { rawBody?: Buffer }, @Headers('stripe-signature') signature: unknown) {
+    const event = this.verifier.verify(request.rawBody, signature);
+    return { received: true, result: await this.events.receive(event, 'webhook') };
+  }
+}

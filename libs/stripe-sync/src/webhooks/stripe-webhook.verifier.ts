@@ -1,0 +1,53 @@
+import { BadRequestException, Inject, Injectable, InternalServerErrorException } from '@nestjs/common';
+import type Stripe from 'stripe';
+import type { ResolvedStripeSyncOptions } from '../interfaces/stripe-sync-options.interface.js';
+import { InjectStripeClient } from '../stripe/stripe.decorators.js';
+import { STRIPE_SYNC_OPTIONS } from '../stripe-sync.constants.js';
+
+/** Checks Stripe's signature on the raw request bytes against each configured secret (so one can be rotated). */
+@Injectable()
+export class StripeWebhookVerifier {
+  constructor(
+    @Inject(STRIPE_SYNC_OPTIONS) private readonly options: ResolvedStripeSyncOptions,
+    @InjectStripeClient() private readonly stripe: Stripe,
+  ) {}
+
+  /** The verified event; 400 for anything that is not a correctly signed, fresh Stripe event. */
+  verify(rawBody: Buffer | undefined, signature: unknown): Stripe.Event {
+    if (this.options.webhookSecrets.length === 0) {
+      throw new InternalServerErrorException('Webhook signing secret not configured (option webhookSecret)');
+    }
+    if (!rawBody) {
+      throw new InternalServerErrorException('The raw request body is not available: create the Nest app with { rawBody: true }');
+    }
+    if (typeof signature !== 'string' || signature === '') throw new BadRequestException('Missing Stripe-Signature header');
+    let failure = 'No valid signature';
+    for (const secret of this.options.webhookSecrets) {
+      let event: Stripe.Event;
+      try {
+        event = this.stripe.webhooks.constructEvent(rawBody, signature, secret, this.options.webhookTolerance);
+      } catch (error) {
+        // Stripe's messages say what is wrong (no signature, stale timestamp) and never include the secret.
+        failure = error instanceof SyntaxError ? 'Body is not JSON' : String((error as Error).message).split('\n')[0];
+        continue;
+      }
+      if (!isEvent(event)) throw new BadRequestException('Body is not a Stripe event');
+      return event;
+    }
+    throw new BadRequestException(`Invalid webhook signature: ${failure}`);
+  }
+}
+
+function isEvent(value: unknown): value is Stripe.Event {
+  const event = value as Partial<Stripe.Event> | null;
+  return (
+    typeof event === 'object' &&
+    event !== null &&
+    event.object === 'event' &&
+    typeof event.id === 'string' &&
+    typeof event.type === 'string' &&
+    typeof event.created === 'number' &&
+    typeof event.data?.object === 'object' &&
+    event.data.object !== null
+  );
+}
