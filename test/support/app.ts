@@ -1,4 +1,4 @@
-import { type DynamicModule, type INestApplication, Injectable, Module } from '@nestjs/common';
+import { type DynamicModule, type INestApplication, Injectable, Module, type Provider } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import request from 'supertest';
@@ -25,6 +25,10 @@ export interface TestAppSetup {
   registration?: Registration;
   options?: Partial<StripeSyncModuleOptions>;
   extras?: StripeSyncModuleExtras;
+  /** Providers of the host app, such as @OnStripeEvent handlers. */
+  providers?: Provider[];
+  /** Changes to the app before it starts, such as a global prefix. */
+  configure?: (app: INestApplication) => void;
 }
 
 export interface TestApp {
@@ -51,8 +55,10 @@ export async function createTestApp(setup: TestAppSetup): Promise<TestApp> {
   const options = emulatorOptions(setup.emulator, setup.options);
   const moduleRef = await Test.createTestingModule({
     imports: [TypeOrmModule.forRoot(database.options), register(setup.registration ?? 'forRoot(options)', options, setup.extras)],
+    providers: setup.providers,
   }).compile();
-  const app = moduleRef.createNestApplication({ logger: false });
+  const app = moduleRef.createNestApplication({ logger: process.env.TEST_LOGS ? ['error', 'warn'] : false });
+  setup.configure?.(app);
   await app.init();
   return {
     app,

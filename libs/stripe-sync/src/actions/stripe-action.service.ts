@@ -3,7 +3,7 @@ import type { FindOptionsWhere, Repository } from 'typeorm';
 import type { MirrorEntity } from '../persistence/mirror-entity.interface.js';
 import type { MirrorRecord, MirrorTables, MirrorWriter } from '../persistence/mirror.writer.js';
 import { describeError, isResourceMissing } from '../stripe/stripe-errors.js';
-import { mapWithConcurrency } from './concurrency.js';
+import { KeyedMutex, mapWithConcurrency } from './concurrency.js';
 import { InvalidStripeObjectError, MirrorObjectNotFoundError, SyncAlreadyRunningError } from './stripe-action.errors.js';
 import type {
   MirrorListQuery,
@@ -40,6 +40,8 @@ type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
 export abstract class StripeActionService<TEntity extends MirrorEntity & { created: Date }, TStripeObject extends StripeObject> {
   protected readonly logger = new Logger(this.constructor.name);
   private runningSyncAll: Promise<SyncAllSummary> | null = null;
+  /** Events about one object are applied one at a time, so "is the stored row newer?" stays true until the write. */
+  private readonly eventLocks = new KeyedMutex();
 
   /** Stripe's name of the object, such as `subscription`. */
   abstract readonly objectName: string;
@@ -80,8 +82,12 @@ export abstract class StripeActionService<TEntity extends MirrorEntity & { creat
    * timestamps: when the stored row is from the same second, which is newer cannot be told, so the object is
    * retrieved from Stripe instead.
    */
-  async syncFromEvent(object: TStripeObject, eventCreated: number): Promise<EventApplication> {
+  syncFromEvent(object: TStripeObject, eventCreated: number): Promise<EventApplication> {
     this.assertObject(object, 'event.data.object');
+    return this.eventLocks.run(object.id, () => this.applyEventObject(object, eventCreated));
+  }
+
+  private async applyEventObject(object: TStripeObject, eventCreated: number): Promise<EventApplication> {
     // The change happened within the event's second: its data is at least that recent.
     const eventTime = new Date(eventCreated * 1000 + 999);
     const stored = await this.writer.observedAt(this.tables, object.id);

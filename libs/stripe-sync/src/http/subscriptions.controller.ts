@@ -1,5 +1,6 @@
 import {
   Body,
+  Controller,
   Delete,
   Get,
   HttpCode,
@@ -21,6 +22,7 @@ import { ListSubscriptionsQuery, SyncBatchBody, SyncByIdsBody } from './subscrip
 const DEFAULT_PAGE_SIZE = 10;
 
 /** Admin routes over the subscription mirror, mounted at `<routePrefix>/subscriptions`. */
+@Controller()
 @UseGuards(StripeSyncAdminGuard)
 @UseFilters(StripeSyncErrorsFilter)
 @UsePipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }))

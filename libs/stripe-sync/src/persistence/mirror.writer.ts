@@ -95,7 +95,6 @@ export class MirrorWriter {
     observedAt: Date,
   ): Promise<WriteCounts> {
     if (records.length === 0) return { inserted: 0, updated: 0, restored: 0 };
-    // One statement cannot upsert the same key twice: the last copy of an object wins.
     records = [...new Map(records.map((record) => [record.row.id, record])).values()];
     const ids = records.map((record) => record.row.id);
     const existing = await this.findDeletedAt(manager, tables.target, ids);
@@ -174,6 +173,8 @@ export class MirrorWriter {
     stamps: { observedAt: Date; syncedAt: Date },
   ) {
     if (rows.length === 0) return;
+    // One statement cannot upsert the same key twice: the last copy wins.
+    rows = [...new Map(rows.map((row) => [row.id, row])).values()];
     const { driver } = this.dataSource;
     const meta = manager.connection.getMetadata(target);
     const table = meta.tablePath.split('.').map((part) => driver.escape(part)).join('.');

@@ -1,4 +1,4 @@
-import { Headers, HttpCode, Post, Req } from '@nestjs/common';
+import { Controller, Headers, HttpCode, Post, Req } from '@nestjs/common';
 import { StripeEventsService } from './stripe-events.service.js';
 import { StripeWebhookVerifier } from './stripe-webhook.verifier.js';
 
@@ -7,6 +7,7 @@ import { StripeWebhookVerifier } from './stripe-webhook.verifier.js';
  * anything not correctly signed (nothing is written), 200 once the event is applied or known, 500 when applying
  * it failed, so that Stripe delivers it again.
  */
+@Controller()
 export class StripeWebhookController {
   constructor(
     private readonly verifier: StripeWebhookVerifier,

@@ -21,19 +21,22 @@ export class StripeWebhookVerifier {
       throw new InternalServerErrorException('The raw request body is not available: create the Nest app with { rawBody: true }');
     }
     if (typeof signature !== 'string' || signature === '') throw new BadRequestException('Missing Stripe-Signature header');
-    let failure = 'No valid signature';
+    const failures: string[] = [];
     for (const secret of this.options.webhookSecrets) {
       let event: Stripe.Event;
       try {
         event = this.stripe.webhooks.constructEvent(rawBody, signature, secret, this.options.webhookTolerance);
       } catch (error) {
-        // Stripe's messages say what is wrong (no signature, stale timestamp) and never include the secret.
-        failure = error instanceof SyntaxError ? 'Body is not JSON' : String((error as Error).message).split('\n')[0];
+        if (error instanceof SyntaxError) throw new BadRequestException('Body is not JSON');
+        // Stripe's messages say what is wrong and never include the secret.
+        failures.push(String((error as Error).message).trim());
         continue;
       }
       if (!isEvent(event)) throw new BadRequestException('Body is not a Stripe event');
       return event;
     }
+    // A stale timestamp means some secret did match: that is the message worth giving.
+    const failure = failures.find((message) => /timestamp/i.test(message)) ?? failures[0];
     throw new BadRequestException(`Invalid webhook signature: ${failure}`);
   }
 }
