@@ -46,6 +46,7 @@ export function emulatorOptions(emulator: StripeEmulator, overrides: Partial<Str
     stripe: { ...emulator.clientOptions(), maxNetworkRetries: 0 },
     adminToken: ADMIN_TOKEN,
     cron: false,
+    requestsPerSecond: 0,
     ...overrides,
   };
 }

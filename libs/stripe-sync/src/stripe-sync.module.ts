@@ -8,6 +8,8 @@ import { MirrorWriter } from './persistence/mirror.writer.js';
 import { StripeSubscriptionItem } from './persistence/stripe-subscription-item.entity.js';
 import { StripeSubscription } from './persistence/stripe-subscription.entity.js';
 import { StripeSyncState } from './persistence/stripe-sync-state.entity.js';
+import { StripeSyncRun, StripeSyncSlice } from './persistence/stripe-sync-run.entity.js';
+import { SyncRunStore } from './persistence/sync-run.store.js';
 import { StripeSyncScheduler } from './scheduling/stripe-sync.scheduler.js';
 import { stripeClientProvider } from './stripe/stripe-client.provider.js';
 import { STRIPE_CLIENT, STRIPE_SYNC_OPTIONS } from './stripe-sync.constants.js';
@@ -24,7 +26,14 @@ import { StripeWebhookVerifier } from './webhooks/stripe-webhook.verifier.js';
 import { WebhookRawBodyCapture } from './webhooks/webhook-raw-body.js';
 
 /** The entities the module owns; `autoLoadEntities: true` picks them up, or list them yourself. */
-export const STRIPE_SYNC_ENTITIES = [StripeSubscription, StripeSubscriptionItem, StripeEvent, StripeSyncState];
+export const STRIPE_SYNC_ENTITIES = [
+  StripeSubscription,
+  StripeSubscriptionItem,
+  StripeEvent,
+  StripeSyncState,
+  StripeSyncRun,
+  StripeSyncSlice,
+];
 
 @Module({
   imports: [TypeOrmModule.forFeature(STRIPE_SYNC_ENTITIES), DiscoveryModule],
@@ -41,6 +50,7 @@ export const STRIPE_SYNC_ENTITIES = [StripeSubscription, StripeSubscriptionItem,
     },
     stripeClientProvider,
     MirrorWriter,
+    SyncRunStore,
     SubscriptionActionService,
     StripeSyncAdminGuard,
     StripeSyncScheduler,

@@ -1,5 +1,6 @@
 import { validateCronExpression } from 'cron';
 import { DEFAULT_CRON } from './stripe-sync.constants.js';
+import { defaultRequestRate } from './stripe/stripe-request-governor.js';
 import type {
   ResolvedStripeSyncOptions,
   StripeSyncModuleOptions,
@@ -27,8 +28,10 @@ export function resolveStripeSyncOptions(options: StripeSyncModuleOptions | unde
     guard,
     cron = DEFAULT_CRON,
     concurrency = 8,
+    parallelism = 4,
     webhookSecret,
     webhookTolerance = 300,
+    requestsPerSecond,
   } = options;
 
   if (typeof apiKey !== 'string' || apiKey.trim() === '') {
@@ -49,6 +52,9 @@ export function resolveStripeSyncOptions(options: StripeSyncModuleOptions | unde
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 100) {
     throw new StripeSyncOptionsError('concurrency', 'must be an integer from 1 to 100');
   }
+  if (!Number.isInteger(parallelism) || parallelism < 1 || parallelism > 64) {
+    throw new StripeSyncOptionsError('parallelism', 'must be an integer from 1 to 64');
+  }
   if (stripe.protocol !== undefined && stripe.protocol !== 'http' && stripe.protocol !== 'https') {
     throw new StripeSyncOptionsError('stripe.protocol', 'must be "http" or "https"');
   }
@@ -62,7 +68,22 @@ export function resolveStripeSyncOptions(options: StripeSyncModuleOptions | unde
   if (!Number.isInteger(webhookTolerance) || webhookTolerance < 1) {
     throw new StripeSyncOptionsError('webhookTolerance', 'must be a whole number of seconds');
   }
-  return { apiKey, stripe, adminToken, guard, cron, concurrency, webhookSecrets, webhookTolerance };
+  const rate = requestsPerSecond ?? defaultRequestRate(apiKey);
+  if (typeof rate !== 'number' || !Number.isFinite(rate) || rate < 0) {
+    throw new StripeSyncOptionsError('requestsPerSecond', 'must be a number of requests per second (0: no pacing)');
+  }
+  return {
+    apiKey,
+    stripe,
+    adminToken,
+    guard,
+    cron,
+    concurrency,
+    parallelism,
+    webhookSecrets,
+    webhookTolerance,
+    requestsPerSecond: rate,
+  };
 }
 
 /** Normalises the route prefix: no leading or trailing slash, only URL-safe path characters. */

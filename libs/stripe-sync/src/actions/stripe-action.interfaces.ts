@@ -1,5 +1,6 @@
 /** What a completed `syncAll()` did. */
 export interface SyncAllSummary {
+  runId: string;
   object: string;
   seen: number;
   inserted: number;

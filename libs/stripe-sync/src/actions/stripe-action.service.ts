@@ -2,6 +2,9 @@ import { Logger } from '@nestjs/common';
 import type { FindOptionsWhere, Repository } from 'typeorm';
 import type { MirrorEntity } from '../persistence/mirror-entity.interface.js';
 import type { MirrorRecord, MirrorTables, MirrorWriter } from '../persistence/mirror.writer.js';
+import type { RunState, SyncRunStore } from '../persistence/sync-run.store.js';
+import type { ResolvedStripeSyncOptions } from '../interfaces/stripe-sync-options.interface.js';
+import { Backfill, type BackfillSource, type FetchedPage, type PageRequest } from './stripe-backfill.js';
 import { describeError, isResourceMissing } from '../stripe/stripe-errors.js';
 import { KeyedMutex, mapWithConcurrency } from './concurrency.js';
 import { InvalidStripeObjectError, MirrorObjectNotFoundError, SyncAlreadyRunningError } from './stripe-action.errors.js';
@@ -16,6 +19,12 @@ import type {
 export interface StripeObject {
   id: string;
   object: string;
+  created: number;
+}
+
+export interface StartedSyncAll {
+  runId: string;
+  done: Promise<SyncAllSummary>;
 }
 
 export interface StripePage<T> {
@@ -47,16 +56,17 @@ export abstract class StripeActionService<TEntity extends MirrorEntity & { creat
   abstract readonly objectName: string;
   /** The event types whose `data.object` is this kind of object and updates the mirror. */
   abstract readonly eventTypes: readonly string[];
-  protected abstract readonly tables: MirrorTables<TEntity>;
+  abstract readonly tables: MirrorTables<TEntity>;
 
   protected constructor(
     protected readonly repository: Repository<TEntity>,
     protected readonly writer: MirrorWriter,
-    private readonly concurrency: number,
+    private readonly runs: SyncRunStore,
+    private readonly options: Pick<ResolvedStripeSyncOptions, 'concurrency' | 'parallelism'>,
   ) {}
 
-  /** One page (100 objects, newest first) of every object in the account, whatever its status. */
-  protected abstract listPage(startingAfter: string | undefined): Promise<StripePage<TStripeObject>>;
+  /** One page (100 objects, newest first) of the objects created in a range, whatever their status. */
+  protected abstract listPage(request: PageRequest): Promise<StripePage<TStripeObject>>;
 
   protected abstract retrieve(id: string): Promise<TStripeObject>;
 
@@ -112,14 +122,22 @@ export abstract class StripeActionService<TEntity extends MirrorEntity & { creat
 
   /**
    * Pages through every object and upserts each page in one transaction. Only when every page was written are
-   * rows Stripe no longer returned soft-deleted; a failed run soft-deletes nothing.
+   * rows Stripe no longer returned soft-deleted; a failed run soft-deletes nothing, and the next call resumes it.
    */
-  syncAll(): Promise<SyncAllSummary> {
+  async syncAll(): Promise<SyncAllSummary> {
+    return (await this.startSyncAll()).done;
+  }
+
+  /** Starts (or resumes) a full sync; answers its run id at once, and `done` when it ends. */
+  startSyncAll(): Promise<StartedSyncAll> {
     if (this.runningSyncAll) return Promise.reject(new SyncAlreadyRunningError(this.objectName));
-    this.runningSyncAll = this.runSyncAll().finally(() => {
+    const opened = this.openRun();
+    const done = opened.then((state) => this.completeRun(state));
+    this.runningSyncAll = done.finally(() => {
       this.runningSyncAll = null;
     });
-    return this.runningSyncAll;
+    this.runningSyncAll.catch(() => undefined);
+    return opened.then((state) => ({ runId: state.run.id, done }));
   }
 
   /** Retrieves each id; ids Stripe no longer has are soft-deleted; one id's failure does not stop the others. */
@@ -127,7 +145,7 @@ export abstract class StripeActionService<TEntity extends MirrorEntity & { creat
     const unique = [...new Set(ids)];
     const observedAt = new Date();
     const tally = new RequestTally();
-    const outcomes = await mapWithConcurrency(unique, this.concurrency, (id) =>
+    const outcomes = await mapWithConcurrency(unique, this.options.concurrency, (id) =>
       settle(async () => {
         tally.count++;
         return this.toRecord(await this.retrieve(id), tally);
@@ -197,47 +215,59 @@ export abstract class StripeActionService<TEntity extends MirrorEntity & { creat
     return { data: rows.slice(0, query.limit), hasMore: rows.length > query.limit };
   }
 
-  private async runSyncAll(): Promise<SyncAllSummary> {
-    const startedAt = new Date();
+  private async openRun(): Promise<RunState> {
+    const unfinished = await this.runs.unfinished(this.objectName);
+    if (!unfinished) return this.runs.start(this.objectName);
+    this.logger.log(`Resuming the unfinished full sync ${unfinished.run.id} of ${this.objectName}s`);
+    unfinished.run.status = 'running';
+    unfinished.run.error = null;
+    await this.runs.save(unfinished.run);
+    return unfinished;
+  }
+
+  private async completeRun(state: RunState): Promise<SyncAllSummary> {
+    const { run } = state;
     const tally = new RequestTally();
-    const totals = { seen: 0, inserted: 0, updated: 0, restored: 0 };
-    let next: Promise<FetchedPage<TEntity>> | null = this.fetchPage(undefined, tally);
+    tally.count = run.requests;
+    const source: BackfillSource<TEntity> = {
+      objectName: this.objectName,
+      tables: this.tables,
+      fetchPage: (request, pageTally) => this.fetchPage(request, pageTally),
+    };
     try {
-      while (next) {
-        const page: FetchedPage<TEntity> = await next;
-        // Fetch the next page while this one is written.
-        next = page.nextCursor ? this.fetchPage(page.nextCursor, tally) : null;
-        const counts = await this.writer.write(this.tables, page.records, page.requestedAt);
-        totals.seen += page.records.length;
-        totals.inserted += counts.inserted;
-        totals.updated += counts.updated;
-        totals.restored += counts.restored;
-      }
+      await new Backfill(source, this.writer, this.runs, state, tally, this.options.parallelism, this.logger).execute();
     } catch (error) {
-      next?.catch(() => undefined);
-      this.logger.error(`Full sync of ${this.objectName}s failed after ${totals.seen} objects; nothing was soft-deleted: ${describeError(error)}`);
+      run.status = 'failed';
+      run.error = describeError(error);
+      await this.runs.save(run).catch(() => undefined);
+      this.logger.error(`Full sync ${run.id} of ${this.objectName}s failed after ${run.seen} objects; nothing was soft-deleted: ${run.error}`);
       throw error;
     }
-    const softDeleted = await this.writer.sweep(this.tables, startedAt, new Date());
-    const finishedAt = new Date();
+    run.softDeleted = await this.writer.sweep(this.tables, run.startedAt, new Date());
+    run.status = 'completed';
+    run.finishedAt = new Date();
+    await this.runs.save(run);
     return {
+      runId: run.id,
       object: this.objectName,
-      ...totals,
-      softDeleted,
-      requests: tally.count,
-      startedAt: startedAt.toISOString(),
-      finishedAt: finishedAt.toISOString(),
-      durationMs: finishedAt.getTime() - startedAt.getTime(),
+      seen: run.seen,
+      inserted: run.inserted,
+      updated: run.updated,
+      softDeleted: run.softDeleted,
+      restored: run.restored,
+      requests: run.requests,
+      startedAt: run.startedAt.toISOString(),
+      finishedAt: run.finishedAt.toISOString(),
+      durationMs: run.finishedAt.getTime() - run.startedAt.getTime(),
     };
   }
 
-  private async fetchPage(startingAfter: string | undefined, tally: RequestTally): Promise<FetchedPage<TEntity>> {
+  private async fetchPage(request: PageRequest, tally: RequestTally): Promise<FetchedPage<TEntity>> {
     const requestedAt = new Date();
     tally.count++;
-    const page = await this.listPage(startingAfter);
-    const records = await mapWithConcurrency(page.data, this.concurrency, (object) => this.toRecord(object, tally));
-    const last = page.data.at(-1);
-    return { records, requestedAt, nextCursor: page.has_more && last ? last.id : undefined };
+    const page = await this.listPage(request);
+    const records = await mapWithConcurrency(page.data, this.options.concurrency, (object) => this.toRecord(object, tally));
+    return { records, created: page.data.map((object) => object.created), requestedAt, hasMore: page.has_more };
   }
 
   private assertObject(data: unknown, field: string): asserts data is TStripeObject {
@@ -252,13 +282,6 @@ export abstract class StripeActionService<TEntity extends MirrorEntity & { creat
     const invalid = this.invalidField(fields);
     if (invalid) throw new InvalidStripeObjectError(`${field}.${invalid}`, 'is missing or has the wrong type');
   }
-}
-
-interface FetchedPage<TEntity extends MirrorEntity> {
-  records: MirrorRecord<TEntity>[];
-  /** When the page was asked for: its data is at least that recent. */
-  requestedAt: Date;
-  nextCursor: string | undefined;
 }
 
 async function settle<T>(work: () => Promise<T>): Promise<Outcome<T>> {

@@ -8,7 +8,9 @@ import { StripeSubscriptionItem } from '../persistence/stripe-subscription-item.
 import { StripeSubscription } from '../persistence/stripe-subscription.entity.js';
 import { InjectStripeClient } from '../stripe/stripe.decorators.js';
 import { STRIPE_SYNC_OPTIONS } from '../stripe-sync.constants.js';
+import { SyncRunStore } from '../persistence/sync-run.store.js';
 import { RequestTally, StripeActionService, type StripePage } from './stripe-action.service.js';
+import type { PageRequest } from './stripe-backfill.js';
 import {
   toSubscriptionItemRow,
   toSubscriptionRow,
@@ -32,7 +34,7 @@ export class SubscriptionActionService extends StripeActionService<StripeSubscri
     'customer.subscription.pending_update_expired',
     'customer.subscription.trial_will_end',
   ];
-  protected readonly tables: MirrorTables<StripeSubscription> = {
+  readonly tables: MirrorTables<StripeSubscription> = {
     target: StripeSubscription,
     children: [{ target: StripeSubscriptionItem, parentProperty: 'subscriptionId' }],
   };
@@ -41,10 +43,11 @@ export class SubscriptionActionService extends StripeActionService<StripeSubscri
     @InjectRepository(StripeSubscription) repository: Repository<StripeSubscription>,
     @InjectRepository(StripeSubscriptionItem) private readonly items: Repository<StripeSubscriptionItem>,
     writer: MirrorWriter,
+    runs: SyncRunStore,
     @InjectStripeClient() private readonly stripe: Stripe,
     @Inject(STRIPE_SYNC_OPTIONS) options: ResolvedStripeSyncOptions,
   ) {
-    super(repository, writer, options.concurrency);
+    super(repository, writer, runs, options);
   }
 
   /** The subscription's current (not soft-deleted) items, oldest first. */
@@ -52,9 +55,14 @@ export class SubscriptionActionService extends StripeActionService<StripeSubscri
     return this.items.find({ where: { subscriptionId, deletedAt: IsNull() }, order: { created: 'ASC', id: 'ASC' } });
   }
 
-  protected listPage(startingAfter: string | undefined): Promise<StripePage<SubscriptionPayload>> {
-    // Without status 'all' Stripe leaves canceled subscriptions out.
-    return this.stripe.subscriptions.list({ limit: PAGE_SIZE, status: 'all', starting_after: startingAfter });
+  protected listPage({ startingAfter, createdGte, createdLt }: PageRequest): Promise<StripePage<SubscriptionPayload>> {
+    return this.stripe.subscriptions.list({
+      limit: PAGE_SIZE,
+      // Without status 'all' Stripe leaves canceled subscriptions out.
+      status: 'all',
+      starting_after: startingAfter,
+      created: createdLt === null ? { gte: createdGte } : { gte: createdGte, lt: createdLt },
+    });
   }
 
   protected retrieve(id: string): Promise<SubscriptionPayload> {

@@ -23,8 +23,15 @@ export interface StripeSyncModuleOptions {
   guard?: CanActivate;
   /** Cron expression of the scheduled full sync, or `false` to disable it. Default: hourly. */
   cron?: string | false;
-  /** How many `retrieve` calls `syncByIds` runs at once. Default 8. */
+  /** How many requests for single objects (`syncByIds`, items beyond 10) run at once. Default 8. */
   concurrency?: number;
+  /** How many ranges of `created` a full sync pages through at once. Default 4. */
+  parallelism?: number;
+  /**
+   * Requests per second this process sends with the key, shared by every caller. Default: 20 for test keys,
+   * 80 for live ones (Stripe allows 25 and 100). 0 sends without pacing (429s are still retried).
+   */
+  requestsPerSecond?: number;
   /**
    * Signing secret(s) of the webhook endpoint (`whsec_…`). Several are accepted at once, so a secret can be
    * rotated. Without one, the webhook route refuses every delivery.

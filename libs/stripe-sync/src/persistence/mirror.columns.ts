@@ -1,4 +1,4 @@
-import { Column, type ColumnOptions } from 'typeorm';
+import { Column, type ColumnOptions, type ValueTransformer } from 'typeorm';
 
 /*
  * Column types that every supported dialect (SQLite, PostgreSQL, MySQL/MariaDB) accepts, kept in one place.
@@ -10,3 +10,11 @@ export const IdColumn = (options: ColumnOptions = {}) => Column({ type: 'varchar
 export const TimestampColumn = (options: ColumnOptions = {}) => Column({ type: Date, nullable: true, ...options });
 
 export const JsonColumn = (options: ColumnOptions = {}) => Column({ type: 'json', ...options });
+
+/** PostgreSQL and MySQL hand bigints back as strings; Unix times fit a JavaScript number. */
+const bigintAsNumber: ValueTransformer = {
+  to: (value: number | null) => value,
+  from: (value: string | number | null) => (value === null ? null : Number(value)),
+};
+
+export const UnixTimeColumn = (options: ColumnOptions = {}) => Column({ type: 'bigint', transformer: bigintAsNumber, ...options });

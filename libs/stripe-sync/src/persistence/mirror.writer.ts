@@ -68,14 +68,19 @@ export class MirrorWriter {
 
   /**
    * Upserts the records and their children in one transaction, as data observed at `observedAt`; clears
-   * `deleted_at` on rows that come back.
+   * `deleted_at` on rows that come back. `alsoInTransaction` commits with them (such as a run's cursor).
    */
   write<TEntity extends MirrorEntity>(
     tables: MirrorTables<TEntity>,
     records: MirrorRecord<TEntity>[],
     observedAt: Date,
+    alsoInTransaction?: (manager: EntityManager, counts: WriteCounts) => Promise<unknown>,
   ): Promise<WriteCounts> {
-    return this.transaction((manager) => this.writeIn(manager, tables, records, observedAt));
+    return this.transaction(async (manager) => {
+      const counts = await this.writeIn(manager, tables, records, observedAt);
+      await alsoInTransaction?.(manager, counts);
+      return counts;
+    });
   }
 
   /** When the stored row's data was observed; undefined for a row the mirror does not have. */

@@ -2,11 +2,20 @@ import type { Provider } from '@nestjs/common';
 import Stripe from 'stripe';
 import type { ResolvedStripeSyncOptions } from '../interfaces/stripe-sync-options.interface.js';
 import { STRIPE_CLIENT, STRIPE_SYNC_OPTIONS } from '../stripe-sync.constants.js';
+import { DEFAULT_MAX_RETRIES, GovernedHttpClient, governorFor } from './stripe-request-governor.js';
 
-export function createStripeClient({ apiKey, stripe }: ResolvedStripeSyncOptions): Stripe {
+/**
+ * The Stripe client, with every request paced by the key's governor and retried by it `maxNetworkRetries` times
+ * (the SDK's own retries are off, so that they do not multiply).
+ */
+export function createStripeClient({ apiKey, stripe, requestsPerSecond }: ResolvedStripeSyncOptions): Stripe {
+  const { maxNetworkRetries = DEFAULT_MAX_RETRIES, ...settings } = stripe;
+  const governor = governorFor(apiKey, requestsPerSecond);
   return new Stripe(apiKey, {
-    ...stripe,
+    ...settings,
+    maxNetworkRetries: 0,
     apiVersion: stripe.apiVersion as Stripe.StripeConfig['apiVersion'],
+    httpClient: new GovernedHttpClient(Stripe.createNodeHttpClient(), governor, maxNetworkRetries),
     appInfo: { name: 'nestjs-stripe-sync' },
   });
 }
