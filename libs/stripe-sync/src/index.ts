@@ -33,3 +33,5 @@ export { StripeSyncState } from './persistence/stripe-sync-state.entity.js';
 export { OnStripeEvent } from './webhooks/on-stripe-event.decorator.js';
 export { StripeEventsService, type EventReceipt, type EventsCatchUpSummary } from './webhooks/stripe-events.service.js';
 export type { EventApplication } from './actions/stripe-action.service.js';
+export { StripeSyncRun, StripeSyncSlice, type SyncRunStatus } from './persistence/stripe-sync-run.entity.js';
+export type { StartedSyncAll } from './actions/stripe-action.service.js';

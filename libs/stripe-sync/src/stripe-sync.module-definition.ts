@@ -1,6 +1,7 @@
 import { ConfigurableModuleBuilder } from '@nestjs/common';
 import { routedAt } from './http/routed-at.js';
 import { SubscriptionsController } from './http/subscriptions.controller.js';
+import { SyncRunsController } from './http/sync-runs.controller.js';
 import type {
   StripeSyncModuleExtras,
   StripeSyncModuleOptions,
@@ -26,6 +27,7 @@ export const {
       controllers: [
         routedAt(`${prefix}/subscriptions`, SubscriptionsController),
         routedAt(`${prefix}/events`, StripeEventsController),
+        routedAt(`${prefix}/sync-runs`, SyncRunsController),
         routedAt(prefix, StripeWebhookController),
       ],
       providers: [...(definition.providers ?? []), { provide: WEBHOOK_ROUTE, useValue: `${prefix}/webhook` }],

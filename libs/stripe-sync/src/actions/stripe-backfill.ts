@@ -94,7 +94,7 @@ export class Backfill<TEntity extends MirrorEntity> {
     try {
       while (next && this.failure === undefined) {
         const page: FetchedPage<TEntity> = await next;
-        // A page asked for before the slice was split may reach into the split-off part: that part is its own now.
+        // A page of a slice resumed after a split may reach below its range: that part belongs to another slice.
         const kept = page.created.filter((created) => created >= slice.createdGte).length;
         const records = page.records.slice(0, kept);
         const last = kept - 1;
@@ -104,8 +104,9 @@ export class Backfill<TEntity extends MirrorEntity> {
           slice.cursorCreated = page.created[last];
           slice.objects += kept;
         }
-        next = slice.done ? null : this.fetch(slice);
+        // Split before asking for the next page, so that no page reaches into the part given away.
         const split = slice.done ? null : this.splitIfIdle(slice);
+        next = slice.done ? null : this.fetch(slice);
         await this.writePage(records, page.requestedAt, split ? [slice, split] : [slice]);
         if (split) {
           this.slices.push(split);

@@ -1,12 +1,15 @@
 import {
   Body,
   Controller,
+  DefaultValuePipe,
   Delete,
   Get,
   HttpCode,
   Param,
+  ParseBoolPipe,
   Post,
   Query,
+  Res,
   UseFilters,
   UseGuards,
   UsePipes,
@@ -29,10 +32,14 @@ const DEFAULT_PAGE_SIZE = 10;
 export class SubscriptionsController {
   constructor(private readonly subscriptions: SubscriptionActionService) {}
 
+  /** Waits for the run and answers its summary; with `?wait=false`, answers 202 with the run id at once. */
   @Post('sync-all')
   @HttpCode(200)
-  syncAll() {
-    return this.subscriptions.syncAll();
+  async syncAll(@Query('wait', new DefaultValuePipe(true), ParseBoolPipe) wait: boolean, @Res({ passthrough: true }) response: { status(code: number): unknown }) {
+    const started = await this.subscriptions.startSyncAll();
+    if (wait) return started.done;
+    response.status(202);
+    return { runId: started.runId };
   }
 
   @Post('sync-by-ids')
