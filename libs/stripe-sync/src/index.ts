@@ -35,3 +35,4 @@ export { StripeEventsService, type EventReceipt, type EventsCatchUpSummary } fro
 export type { EventApplication } from './actions/stripe-action.service.js';
 export { StripeSyncRun, StripeSyncSlice, type SyncRunStatus } from './persistence/stripe-sync-run.entity.js';
 export type { StartedSyncAll } from './actions/stripe-action.service.js';
+export { StripeSyncLock } from './persistence/stripe-sync-lock.entity.js';

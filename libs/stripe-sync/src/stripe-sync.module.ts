@@ -10,6 +10,7 @@ import { StripeSubscription } from './persistence/stripe-subscription.entity.js'
 import { StripeSyncState } from './persistence/stripe-sync-state.entity.js';
 import { StripeSyncRun, StripeSyncSlice } from './persistence/stripe-sync-run.entity.js';
 import { SyncRunStore } from './persistence/sync-run.store.js';
+import { StripeSyncLock } from './persistence/stripe-sync-lock.entity.js';
 import { StripeSyncScheduler } from './scheduling/stripe-sync.scheduler.js';
 import { stripeClientProvider } from './stripe/stripe-client.provider.js';
 import { STRIPE_CLIENT, STRIPE_SYNC_OPTIONS } from './stripe-sync.constants.js';
@@ -33,6 +34,7 @@ export const STRIPE_SYNC_ENTITIES = [
   StripeSyncState,
   StripeSyncRun,
   StripeSyncSlice,
+  StripeSyncLock,
 ];
 
 @Module({
