@@ -12,6 +12,8 @@ import {
 import type { StripeEmulator } from 'nestjs-stripe-sync-emulator';
 import { createTestDatabase, type TestDatabaseKind } from './databases.js';
 
+export type TestDatabase = Awaited<ReturnType<typeof createTestDatabase>>;
+
 export const API_KEY = 'sk_test_e2e_suite';
 export const ADMIN_TOKEN = 'e2e-admin-token-0123456789';
 
@@ -21,12 +23,16 @@ export type Registration = (typeof REGISTRATIONS)[number];
 
 export interface TestAppSetup {
   database: TestDatabaseKind;
+  /** A database to share with other apps (as several instances of one app do); closing the app keeps it. */
+  shared?: TestDatabase;
   emulator: StripeEmulator;
   registration?: Registration;
   options?: Partial<StripeSyncModuleOptions>;
   extras?: StripeSyncModuleExtras;
   /** Providers of the host app, such as @OnStripeEvent handlers. */
   providers?: Provider[];
+  /** Modules of the host app, such as ScheduleModule.forRoot(). */
+  extraImports?: DynamicModule[];
   /** Changes to the app before it starts, such as a global prefix. */
   configure?: (app: INestApplication) => void;
 }
@@ -52,10 +58,14 @@ export function emulatorOptions(emulator: StripeEmulator, overrides: Partial<Str
 }
 
 export async function createTestApp(setup: TestAppSetup): Promise<TestApp> {
-  const database = await createTestDatabase(setup.database);
+  const database = setup.shared ? { ...setup.shared, drop: async () => undefined } : await createTestDatabase(setup.database);
   const options = emulatorOptions(setup.emulator, setup.options);
   const moduleRef = await Test.createTestingModule({
-    imports: [TypeOrmModule.forRoot(database.options), register(setup.registration ?? 'forRoot(options)', options, setup.extras)],
+    imports: [
+      TypeOrmModule.forRoot(database.options),
+      ...(setup.extraImports ?? []),
+      register(setup.registration ?? 'forRoot(options)', options, setup.extras),
+    ],
     providers: setup.providers,
   }).compile();
   const app = moduleRef.createNestApplication({ logger: process.env.TEST_LOGS ? ['error', 'warn'] : false });

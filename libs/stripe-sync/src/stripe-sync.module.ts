@@ -10,6 +10,7 @@ import { StripeSubscription } from './persistence/stripe-subscription.entity.js'
 import { StripeSyncState } from './persistence/stripe-sync-state.entity.js';
 import { StripeSyncRun, StripeSyncSlice } from './persistence/stripe-sync-run.entity.js';
 import { SyncRunStore } from './persistence/sync-run.store.js';
+import { SyncLeases } from './persistence/sync-leases.js';
 import { StripeSyncLock } from './persistence/stripe-sync-lock.entity.js';
 import { StripeSyncScheduler } from './scheduling/stripe-sync.scheduler.js';
 import { stripeClientProvider } from './stripe/stripe-client.provider.js';
@@ -53,6 +54,7 @@ export const STRIPE_SYNC_ENTITIES = [
     stripeClientProvider,
     MirrorWriter,
     SyncRunStore,
+    SyncLeases,
     SubscriptionActionService,
     StripeSyncAdminGuard,
     StripeSyncScheduler,

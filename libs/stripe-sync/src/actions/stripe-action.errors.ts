@@ -14,10 +14,13 @@ export class InvalidStripeObjectError extends Error {
   }
 }
 
-/** A full sync was asked for while one is running (the controller answers 409). */
+/** A full sync was asked for while one is running, here or in another instance (the controller answers 409). */
 export class SyncAlreadyRunningError extends Error {
-  constructor(readonly objectName: string) {
-    super(`A full sync of ${objectName}s is already running`);
+  constructor(
+    readonly objectName: string,
+    readonly runId?: string,
+  ) {
+    super(`A full sync of ${objectName}s is already running${runId ? ` (run ${runId})` : ''}`);
     this.name = 'SyncAlreadyRunningError';
   }
 }

@@ -3,6 +3,7 @@ import type { FindOptionsWhere, Repository } from 'typeorm';
 import type { MirrorEntity } from '../persistence/mirror-entity.interface.js';
 import type { MirrorRecord, MirrorTables, MirrorWriter } from '../persistence/mirror.writer.js';
 import type { RunState, SyncRunStore } from '../persistence/sync-run.store.js';
+import type { SyncLeases } from '../persistence/sync-leases.js';
 import type { ResolvedStripeSyncOptions } from '../interfaces/stripe-sync-options.interface.js';
 import { Backfill, type BackfillSource, type FetchedPage, type PageRequest } from './stripe-backfill.js';
 import { describeError, isResourceMissing } from '../stripe/stripe-errors.js';
@@ -62,6 +63,7 @@ export abstract class StripeActionService<TEntity extends MirrorEntity & { creat
     protected readonly repository: Repository<TEntity>,
     protected readonly writer: MirrorWriter,
     private readonly runs: SyncRunStore,
+    private readonly leases: SyncLeases,
     private readonly options: Pick<ResolvedStripeSyncOptions, 'concurrency' | 'parallelism'>,
   ) {}
 
@@ -128,16 +130,28 @@ export abstract class StripeActionService<TEntity extends MirrorEntity & { creat
     return (await this.startSyncAll()).done;
   }
 
-  /** Starts (or resumes) a full sync; answers its run id at once, and `done` when it ends. */
+  /**
+   * Starts (or resumes) a full sync; answers its run id at once, and `done` when it ends. One runs at a time
+   * across every instance sharing the database: the others get `SyncAlreadyRunningError` with its run id.
+   */
   startSyncAll(): Promise<StartedSyncAll> {
     if (this.runningSyncAll) return Promise.reject(new SyncAlreadyRunningError(this.objectName));
-    const opened = this.openRun();
-    const done = opened.then((state) => this.completeRun(state));
+    const opened = (async () => {
+      const lease = await this.leases.acquire(`sync-all:${this.objectName}`);
+      if (!lease) throw new SyncAlreadyRunningError(this.objectName, (await this.runs.running(this.objectName))?.id);
+      try {
+        return { lease, state: await this.openRun() };
+      } catch (error) {
+        await lease.release();
+        throw error;
+      }
+    })();
+    const done = opened.then(({ lease, state }) => this.completeRun(state).finally(() => lease.release()));
     this.runningSyncAll = done.finally(() => {
       this.runningSyncAll = null;
     });
     this.runningSyncAll.catch(() => undefined);
-    return opened.then((state) => ({ runId: state.run.id, done }));
+    return opened.then(({ state }) => ({ runId: state.run.id, done }));
   }
 
   /** Retrieves each id; ids Stripe no longer has are soft-deleted; one id's failure does not stop the others. */

@@ -8,6 +8,7 @@ import { StripeSubscriptionItem } from '../persistence/stripe-subscription-item.
 import { StripeSubscription } from '../persistence/stripe-subscription.entity.js';
 import { InjectStripeClient } from '../stripe/stripe.decorators.js';
 import { STRIPE_SYNC_OPTIONS } from '../stripe-sync.constants.js';
+import { SyncLeases } from '../persistence/sync-leases.js';
 import { SyncRunStore } from '../persistence/sync-run.store.js';
 import { RequestTally, StripeActionService, type StripePage } from './stripe-action.service.js';
 import type { PageRequest } from './stripe-backfill.js';
@@ -44,10 +45,11 @@ export class SubscriptionActionService extends StripeActionService<StripeSubscri
     @InjectRepository(StripeSubscriptionItem) private readonly items: Repository<StripeSubscriptionItem>,
     writer: MirrorWriter,
     runs: SyncRunStore,
+    leases: SyncLeases,
     @InjectStripeClient() private readonly stripe: Stripe,
     @Inject(STRIPE_SYNC_OPTIONS) options: ResolvedStripeSyncOptions,
   ) {
-    super(repository, writer, runs, options);
+    super(repository, writer, runs, leases, options);
   }
 
   /** The subscription's current (not soft-deleted) items, oldest first. */

@@ -34,7 +34,7 @@ export class StripeSyncErrorsFilter implements ExceptionFilter {
 
 function toHttpException(error: Error): HttpException {
   if (error instanceof MirrorObjectNotFoundError) return new NotFoundException(error.message);
-  if (error instanceof SyncAlreadyRunningError) return new ConflictException(error.message);
+  if (error instanceof SyncAlreadyRunningError) return new ConflictException({ statusCode: 409, message: error.message, runId: error.runId });
   if (error instanceof Stripe.errors.StripeError) return new BadGatewayException(`Stripe answered ${error.type}: ${error.message}`);
   return new BadRequestException(error.message);
 }

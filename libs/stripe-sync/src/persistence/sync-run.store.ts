@@ -23,6 +23,11 @@ export class SyncRunStore {
     return run && { run, slices: await this.slices.findBy({ runId: run.id }) };
   }
 
+  /** The run of `object` marked running, if any (it may belong to another instance). */
+  running(object: string): Promise<StripeSyncRun | null> {
+    return this.runs.findOne({ where: { object, status: 'running' }, order: { startedAt: 'DESC' } });
+  }
+
   /** A new run with one slice covering every `created` time. */
   async start(object: string): Promise<RunState> {
     const run = this.runs.create({ id: randomUUID(), object, status: 'running', startedAt: new Date(), finishedAt: null, error: null });

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown, Optional } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { CronJob } from 'cron';
+import { SyncAlreadyRunningError } from '../actions/stripe-action.errors.js';
 import { SubscriptionActionService } from '../actions/subscription-action.service.js';
 import type { ResolvedStripeSyncOptions } from '../interfaces/stripe-sync-options.interface.js';
 import { STRIPE_SYNC_OPTIONS, SYNC_CRON_JOB_NAME } from '../stripe-sync.constants.js';
@@ -54,7 +55,8 @@ export class StripeSyncScheduler implements OnApplicationBootstrap, OnApplicatio
     try {
       this.logger.log(`${what} done: ${JSON.stringify(await run())}`);
     } catch (error) {
-      this.logger.error(`${what} failed: ${describeError(error)}`);
+      if (error instanceof SyncAlreadyRunningError) this.logger.log(`${what} skipped: ${error.message}`);
+      else this.logger.error(`${what} failed: ${describeError(error)}`);
     }
   }
 }

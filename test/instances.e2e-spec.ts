@@ -1,0 +1,74 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { SchedulerRegistry } from '@nestjs/schedule';
+import { StripeSubscription, StripeSyncLock, StripeSyncRun } from 'nestjs-stripe-sync';
+import { StripeEmulator } from 'nestjs-stripe-sync-emulator';
+import { ScheduleModule } from '@nestjs/schedule';
+import { ADMIN_TOKEN, createTestApp, type TestApp } from './support/app.js';
+import { createTestDatabase, testDatabases, type TestDatabaseKind } from './support/databases.js';
+
+/** Several instances of one app need a database they can share: SQLite in memory is one per app. */
+const shared = (await testDatabases()).filter((kind): kind is Exclude<TestDatabaseKind, 'sqlite'> => kind !== 'sqlite');
+const SEEDED = 300;
+
+describe.each(shared)('several app instances on one %s database', (database) => {
+  let emulator: StripeEmulator;
+  let db: Awaited<ReturnType<typeof createTestDatabase>>;
+  let instances: TestApp[];
+
+  beforeAll(async () => {
+    emulator = await StripeEmulator.start({ seed: { subscriptions: SEEDED, seed: 9 } });
+    db = await createTestDatabase(database);
+    instances = [];
+    // One after another: the first creates the tables.
+    for (let i = 0; i < 4; i++) {
+      instances.push(
+        await createTestApp({ database, shared: db, emulator, options: { cron: '0 0 1 1 *' }, extraImports: [ScheduleModule.forRoot()] }),
+      );
+    }
+  });
+  afterAll(async () => {
+    await Promise.all(instances.map((instance) => instance.close()));
+    await db.drop();
+    await emulator.stop();
+  });
+
+  it('runs one full sync when every instance fires its route and its cron at once; the others answer 409 or skip', async () => {
+    emulator.injectFault({ route: 'GET /v1/subscriptions', delayMs: 300, times: 1 });
+    const routes = instances.map((instance) =>
+      instance.http.post('/stripe/subscriptions/sync-all').set('Authorization', `Bearer ${ADMIN_TOKEN}`),
+    );
+    const ticks = instances.map((instance) => instance.app.get(SchedulerRegistry).getCronJob('stripe-sync:sync-all').fireOnTick());
+    const [responses] = await Promise.all([Promise.all(routes), Promise.all(ticks)]);
+
+    const statuses = responses.map((response) => response.status).sort();
+    const runs = await instances[0].dataSource.getRepository(StripeSyncRun).find();
+    expect(runs).toHaveLength(1);
+    expect(runs[0]).toMatchObject({ status: 'completed', seen: SEEDED });
+    expect(statuses.filter((status) => status === 409).length).toBeGreaterThanOrEqual(instances.length - 1);
+    for (const conflict of responses.filter((response) => response.status === 409)) {
+      expect(conflict.body.runId === undefined || conflict.body.runId === runs[0].id).toBe(true);
+    }
+    expect(await instances[0].dataSource.getRepository(StripeSubscription).count()).toBe(SEEDED);
+    expect(await instances[0].dataSource.getRepository(StripeSyncLock).count()).toBe(0);
+  });
+
+  it('takes over a lease whose holder died and resumes its run', async () => {
+    const [survivor] = instances;
+    const locks = survivor.dataSource.getRepository(StripeSyncLock);
+    const runs = survivor.dataSource.getRepository(StripeSyncRun);
+    // What a crashed instance leaves: its lease and a run marked running.
+    await locks.insert({ name: 'sync-all:subscription', owner: 'crashed-instance', expiresAt: new Date(Date.now() + 60_000) });
+    const [previous] = await runs.find();
+    await runs.update(previous.id, { status: 'running' });
+
+    const refused = await survivor.http.post('/stripe/subscriptions/sync-all').set('Authorization', `Bearer ${ADMIN_TOKEN}`);
+    expect(refused.status).toBe(409);
+    expect(refused.body.runId).toBe(previous.id);
+
+    await locks.update({ name: 'sync-all:subscription' }, { expiresAt: new Date(Date.now() - 1000) });
+    const resumed = await survivor.subscriptions.syncAll();
+    expect(resumed.runId).toBe(previous.id);
+    expect(await runs.count()).toBe(1);
+    expect(await locks.count()).toBe(0);
+  });
+});
