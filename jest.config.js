@@ -15,6 +15,7 @@ export default {
   transform: { '^.+\\.ts$': ['@swc/jest', swc] },
   moduleNameMapper: {
     '^nestjs-stripe-sync$': '<rootDir>/libs/stripe-sync/src/index.ts',
+    '^nestjs-stripe-sync/health$': '<rootDir>/libs/stripe-sync/src/health/index.ts',
     '^nestjs-stripe-sync-emulator$': '<rootDir>/libs/stripe-emulator/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },

@@ -11,6 +11,7 @@ export class EmulatorError extends Error {
   constructor(
     readonly status: number,
     readonly body: StripeErrorBody,
+    readonly headers: Record<string, string> = {},
   ) {
     super(body.message);
   }
@@ -41,15 +42,27 @@ export function authenticationFailed(message: string): EmulatorError {
   return new EmulatorError(401, { type: 'invalid_request_error', message });
 }
 
-/** What an injected fault answers: Stripe's rate-limit shape for 429, a generic API error otherwise. */
-export function injectedFault(status: number): EmulatorError {
-  if (status === 429) {
-    return new EmulatorError(429, {
+/**
+ * Stripe's answer to too many requests. It names the limiter in `Stripe-Rate-Limited-Reason` and
+ * documents no `Retry-After`, nor `Stripe-Should-Retry`, so the SDK does not retry it on its own.
+ */
+export function rateLimited(cause: string, retryAfterSeconds?: number): EmulatorError {
+  const headers: Record<string, string> = { 'Stripe-Rate-Limited-Reason': 'global-rate' };
+  if (retryAfterSeconds !== undefined) headers['Retry-After'] = String(retryAfterSeconds);
+  return new EmulatorError(
+    429,
+    {
       type: 'invalid_request_error',
       code: 'rate_limit',
-      message: 'Request rate limit exceeded. Learn more about rate limits here https://stripe.com/docs/rate-limits. (injected fault)',
-    });
-  }
+      message: `Request rate limit exceeded. Learn more about rate limits here https://stripe.com/docs/rate-limits. (${cause})`,
+    },
+    headers,
+  );
+}
+
+/** What a fault answers: Stripe's rate-limit shape for 429, a generic API error otherwise. */
+export function injectedFault(status: number, cause = 'injected fault'): EmulatorError {
+  if (status === 429) return rateLimited(cause);
   const type = status >= 500 ? 'api_error' : 'invalid_request_error';
-  return new EmulatorError(status, { type, message: `An unknown error occurred (injected fault, HTTP ${status}).` });
+  return new EmulatorError(status, { type, message: `An unknown error occurred (${cause}, HTTP ${status}).` });
 }

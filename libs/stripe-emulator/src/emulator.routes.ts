@@ -1,12 +1,28 @@
 import type Stripe from 'stripe';
 import { invalidRequest, resourceMissing } from './emulator.errors.js';
-import type { PageQuery, SubscriptionStore } from './emulator.store.js';
+import { type EventLog, type StripeObject, typeMatcher } from './emulator.events.js';
+import { type CreatedRange, type PageQuery, wireList } from './emulator.list.js';
+import { allowedParams, checkParams, formOf, integerParam, missingParam, stringsParam, text } from './emulator.params.js';
+import { type SubscriptionStore, withEmbeddedItems } from './emulator.store.js';
+import type { WebhookDispatcher } from './emulator.webhooks.js';
+import { cancelSubscription, createSubscription, previousAttributes, updateSubscription } from './emulator.writes.js';
 
 export interface Route {
   method: string;
   /** Path with `:name` segments; `METHOD pattern` is the route's key in stats and faults. */
   pattern: string;
-  handle(query: URLSearchParams, pathParams: string[]): unknown;
+  /** `params` are the query of a GET or DELETE, the form body of a POST; `request` is what events record of it. */
+  handle(params: URLSearchParams, pathParams: string[], request: Stripe.Event.Request): unknown;
+}
+
+/** What the routes work on. */
+export interface RouteContext {
+  store: SubscriptionStore;
+  events: EventLog;
+  webhooks: WebhookDispatcher;
+  now(): number;
+  /** Logs an event and sends it to the webhook endpoints. */
+  emit(type: string, object: StripeObject, request: Stripe.Event.Request, previousAttributes?: object): Stripe.Event;
 }
 
 const STATUSES: readonly Stripe.Subscription.Status[] = [
@@ -20,24 +36,13 @@ const STATUSES: readonly Stripe.Subscription.Status[] = [
   'paused',
 ];
 
-/** Stripe embeds at most this many items in a subscription; the rest come from /v1/subscription_items. */
-const EMBEDDED_ITEMS = 10;
-
-/** Stripe rejects parameters it does not know; here that also flags filters the emulator lacks. */
-function checkParams(query: URLSearchParams, allowed: readonly string[]): void {
-  for (const name of query.keys()) {
-    // Expansion is ignored: ids stay ids.
-    if (/^expand(\[\d*\])?$/.test(name) || allowed.includes(name)) continue;
-    throw invalidRequest(`Received unknown parameter: ${name} (not supported by the Stripe emulator)`, name, 'parameter_unknown');
-  }
-}
-
-function integerParam(query: URLSearchParams, name: string): number | undefined {
-  const raw = query.get(name);
-  if (raw === null) return undefined;
-  if (!/^-?\d+$/.test(raw)) throw invalidRequest(`Invalid integer: ${raw}`, name, 'parameter_invalid_integer');
-  return Number(raw);
-}
+const PAGE_PARAMS = ['limit', 'starting_after', 'ending_before'];
+const CREATED_PARAMS = ['created', 'created[gt]', 'created[gte]', 'created[lt]', 'created[lte]'];
+const SUBSCRIPTION_LIST_PARAMS = allowedParams(...PAGE_PARAMS, ...CREATED_PARAMS, 'status', 'customer');
+const ITEM_LIST_PARAMS = allowedParams(...PAGE_PARAMS, 'subscription');
+const EVENT_LIST_PARAMS = allowedParams(...PAGE_PARAMS, ...CREATED_PARAMS, 'type', 'types[n]');
+const WEBHOOK_ENDPOINT_PARAMS = allowedParams('url', 'enabled_events[n]');
+const NO_PARAMS = allowedParams();
 
 function pageQuery(query: URLSearchParams): PageQuery {
   const limit = integerParam(query, 'limit') ?? 10;
@@ -60,7 +65,7 @@ function statusFilter(status: string | null): (status: Stripe.Subscription.Statu
 }
 
 /** `created` as an exact value or as gt/gte/lt/lte bounds, folded into one inclusive range. */
-function createdRange(query: URLSearchParams): { createdMin: number; createdMax: number } {
+function createdRange(query: URLSearchParams): CreatedRange {
   const bound = (name: string, shift: number) => {
     const value = integerParam(query, name);
     return value === undefined ? undefined : value + shift;
@@ -71,57 +76,134 @@ function createdRange(query: URLSearchParams): { createdMin: number; createdMax:
   return { createdMin: Math.max(-Infinity, ...lows), createdMax: Math.min(Infinity, ...highs) };
 }
 
-function list<T>(url: string, data: T[], hasMore: boolean) {
-  return { object: 'list', data, has_more: hasMore, url };
+/** Events filter by one `type` (with `*` wildcards) or by a list of exact `types`, not both. */
+function typeFilter(query: URLSearchParams): (type: string) => boolean {
+  const type = query.get('type');
+  // The order of `types[n]` does not matter to a filter.
+  const types = [...query].filter(([name]) => name.startsWith('types[')).map(([, value]) => value);
+  if (type !== null && types.length > 0) throw invalidRequest('You may only specify one of these parameters: type, types.', 'type');
+  if (type !== null) return typeMatcher(type);
+  return types.length > 0 ? (candidate) => types.includes(candidate) : () => true;
 }
 
-/** A subscription as Stripe sends it: the first items embedded, the rest behind `has_more`. */
-function withEmbeddedItems(subscription: Stripe.Subscription) {
-  const items = subscription.items.data;
-  return {
-    ...subscription,
-    items: {
-      ...list(subscription.items.url, items.slice(0, EMBEDDED_ITEMS), items.length > EMBEDDED_ITEMS),
-      total_count: items.length,
-    },
+export function createRoutes({ store, events, webhooks, now, emit }: RouteContext): Route[] {
+  const existing = (id: string) => {
+    const subscription = store.get(id);
+    if (!subscription) throw resourceMissing('subscription', id, 'id');
+    return subscription;
   };
-}
-
-export function createRoutes(store: SubscriptionStore): Route[] {
   return [
     {
       method: 'GET',
       pattern: '/v1/subscriptions',
       handle(query) {
-        checkParams(query, ['limit', 'starting_after', 'ending_before', 'status', 'customer', 'created', 'created[gt]', 'created[gte]', 'created[lt]', 'created[lte]']);
+        checkParams(query, SUBSCRIPTION_LIST_PARAMS);
         const page = store.list({
           ...pageQuery(query),
           ...createdRange(query),
           status: statusFilter(query.get('status')),
           customer: query.get('customer') ?? undefined,
         });
-        return list('/v1/subscriptions', page.data.map(withEmbeddedItems), page.hasMore);
+        return wireList('/v1/subscriptions', page.data.map(withEmbeddedItems), page.hasMore);
+      },
+    },
+    {
+      method: 'POST',
+      pattern: '/v1/subscriptions',
+      handle(params, _, request) {
+        const subscription = createSubscription(params, now(), (id) => store.has(id));
+        store.put(subscription);
+        emit('customer.subscription.created', subscription, request);
+        return withEmbeddedItems(subscription);
       },
     },
     {
       method: 'GET',
       pattern: '/v1/subscriptions/:id',
       handle(query, [id]) {
-        checkParams(query, []);
+        checkParams(query, NO_PARAMS);
         const subscription = store.view(id);
         if (!subscription) throw resourceMissing('subscription', id, 'id');
         return withEmbeddedItems(subscription);
       },
     },
     {
+      method: 'POST',
+      pattern: '/v1/subscriptions/:id',
+      handle(params, [id], request) {
+        const current = existing(id);
+        const updated = updateSubscription(current, params, now());
+        store.put(updated);
+        const previous = previousAttributes(withEmbeddedItems(current), withEmbeddedItems(updated));
+        if (previous) emit('customer.subscription.updated', updated, request, previous);
+        return withEmbeddedItems(updated);
+      },
+    },
+    {
+      method: 'DELETE',
+      pattern: '/v1/subscriptions/:id',
+      handle(params, [id], request) {
+        const current = existing(id);
+        // Stripe answers a second cancel as if the subscription were gone.
+        if (current.status === 'canceled') throw resourceMissing('subscription', id, 'id');
+        const canceled = cancelSubscription(current, params, now());
+        store.put(canceled);
+        emit('customer.subscription.deleted', canceled, request);
+        return withEmbeddedItems(canceled);
+      },
+    },
+    {
       method: 'GET',
       pattern: '/v1/subscription_items',
       handle(query) {
-        checkParams(query, ['subscription', 'limit', 'starting_after', 'ending_before']);
+        checkParams(query, ITEM_LIST_PARAMS);
         const subscription = query.get('subscription');
-        if (!subscription) throw invalidRequest('Missing required param: subscription.', 'subscription', 'parameter_missing');
+        if (!subscription) throw missingParam('subscription');
         const page = store.listItems(subscription, pageQuery(query));
-        return list('/v1/subscription_items', page.data, page.hasMore);
+        return wireList('/v1/subscription_items', page.data, page.hasMore);
+      },
+    },
+    {
+      method: 'GET',
+      pattern: '/v1/events',
+      handle(query) {
+        checkParams(query, EVENT_LIST_PARAMS);
+        const page = events.list({ ...pageQuery(query), ...createdRange(query), type: typeFilter(query) });
+        return wireList('/v1/events', page.data, page.hasMore);
+      },
+    },
+    {
+      method: 'GET',
+      pattern: '/v1/events/:id',
+      handle(query, [id]) {
+        checkParams(query, NO_PARAMS);
+        const event = events.get(id);
+        if (!event) throw resourceMissing('event', id, 'id');
+        return event;
+      },
+    },
+    {
+      method: 'POST',
+      pattern: '/v1/webhook_endpoints',
+      handle(params) {
+        checkParams(params, WEBHOOK_ENDPOINT_PARAMS);
+        const form = formOf(params);
+        const url = text(form, 'url');
+        if (!url) throw missingParam('url');
+        if (!URL.canParse(url)) throw invalidRequest(`Invalid URL: ${url}`, 'url', 'url_invalid');
+        const enabledEvents = stringsParam(form, 'enabled_events');
+        if (enabledEvents.length === 0) throw missingParam('enabled_events');
+        // Stripe shows the secret only here, in the answer to the creation.
+        return webhooks.addEndpoint({ url, enabledEvents });
+      },
+    },
+    {
+      method: 'DELETE',
+      pattern: '/v1/webhook_endpoints/:id',
+      handle(params, [id]) {
+        checkParams(params, NO_PARAMS);
+        if (!webhooks.removeEndpoint(id)) throw resourceMissing('webhook endpoint', id, 'id');
+        return { id, object: 'webhook_endpoint', deleted: true };
       },
     },
   ];

@@ -21,25 +21,37 @@ export interface SeedOptions {
 type Status = Stripe.Subscription.Status;
 type Interval = 'month' | 'year';
 
-/** Settings shared by the subscriptions of one `seed()` call. */
-interface SeedBatch {
+/** The subscriptions of one `seed()` call, with the settings they share. */
+export interface SeedBatch {
+  /** How many seed calls came before. */
+  index: number;
   now: number;
   minItems: number;
   maxItems: number;
+  /** By index; a removed subscription leaves a hole, so that the indexes in ids stay valid. */
+  records: (SeededSubscription | undefined)[];
 }
 
 /**
  * What the store keeps for a generated subscription: the fields lists filter and sort on, plus a
  * PRNG seed from which `renderSeeded` rebuilds everything else. A million full objects would take
- * gigabytes; these take about a hundred bytes each.
+ * gigabytes; these take 72 bytes each. The id is derived, not stored, and every number is below
+ * 2^31, which 64-bit V8 keeps inline as a small integer rather than as a boxed double.
  */
-export interface SeededSubscription {
-  id: string;
-  created: number;
-  status: Status;
-  customer: string;
-  seed: number;
-  batch: SeedBatch;
+export class SeededSubscription {
+  constructor(
+    readonly batch: SeedBatch,
+    readonly index: number,
+    readonly created: number,
+    readonly status: Status,
+    readonly customer: string,
+    /** 30 bits. */
+    readonly seed: number,
+  ) {}
+
+  get id(): string {
+    return seededId(this.batch.index, this.index, this.seed);
+  }
 }
 
 const DAY = 86_400;
@@ -57,13 +69,51 @@ export function prng(seed: number): () => number {
 }
 
 const ALPHANUMERIC = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+const BASE = ALPHANUMERIC.length;
+
+/** `prefix_` and one alphanumeric per digit (0..61). */
+function idOf(prefix: string, digits: number[]): string {
+  const codes = Array.from(`${prefix}_`, (char) => char.charCodeAt(0));
+  for (const digit of digits) codes.push(ALPHANUMERIC.charCodeAt(digit));
+  // One flat string: appending char by char would leave a chain of string nodes per id, hundreds of bytes each.
+  return String.fromCharCode(...codes);
+}
 
 /** An id shaped like Stripe's: `prefix_` and `length` alphanumerics. */
 export function makeId(prefix: string, length: number, random: () => number): string {
-  const codes = Array.from(`${prefix}_`, (char) => char.charCodeAt(0));
-  for (let i = 0; i < length; i++) codes.push(ALPHANUMERIC.charCodeAt(Math.floor(random() * ALPHANUMERIC.length)));
-  // One flat string: appending char by char would leave a chain of string nodes per id, hundreds of bytes each.
-  return String.fromCharCode(...codes);
+  return idOf(prefix, Array.from({ length }, () => Math.floor(random() * BASE)));
+}
+
+/** A generated id is 16 random characters, then 8 that encode its batch (3 digits) and index (5). */
+const ID_RANDOM = 16;
+const ID_POSITION = 8;
+const PER_BATCH = BASE ** 5;
+const MAX_BATCHES = BASE ** 3;
+
+/**
+ * The id of a generated subscription. The store finds a record from its id alone, with no index
+ * of a million strings: the position digits are offset by the random ones before them, so that
+ * the id still looks random.
+ */
+function seededId(batch: number, index: number, seed: number): string {
+  const random = prng(seed ^ 0x2545f491);
+  const digits = Array.from({ length: ID_RANDOM }, () => Math.floor(random() * BASE));
+  let position = batch * PER_BATCH + index;
+  const encoded: number[] = [];
+  for (let i = ID_POSITION - 1; i >= 0; i--) {
+    encoded[i] = ((position % BASE) + digits[i]) % BASE;
+    position = Math.floor(position / BASE);
+  }
+  return idOf('sub', digits.concat(encoded));
+}
+
+/** Where the generated subscription with this id would be; the caller checks that the whole id matches. */
+export function locateSeeded(id: string): { batch: number; index: number } | undefined {
+  if (!/^sub_[0-9A-Za-z]{24}$/.test(id)) return undefined;
+  const digit = (offset: number) => ALPHANUMERIC.indexOf(id[4 + offset]);
+  let position = 0;
+  for (let i = 0; i < ID_POSITION; i++) position = position * BASE + ((digit(ID_RANDOM + i) - digit(i) + BASE) % BASE);
+  return { batch: Math.floor(position / PER_BATCH), index: position % PER_BATCH };
 }
 
 function between(random: () => number, min: number, max: number): number {
@@ -110,29 +160,25 @@ function resolveOptions(options: SeedOptions) {
     now: options.now ?? Math.floor(Date.now() / 1000 / DAY) * DAY,
   };
   const { minItems, maxItems, canceledShare, customers } = resolved;
-  if (!Number.isInteger(subscriptions) || subscriptions < 0) throw new RangeError('seed: subscriptions must be an integer >= 0');
+  if (!Number.isInteger(subscriptions) || subscriptions < 0 || subscriptions > PER_BATCH) {
+    throw new RangeError(`seed: subscriptions must be an integer within 0..${PER_BATCH}`);
+  }
   if (!Number.isInteger(minItems) || !Number.isInteger(maxItems) || minItems < 1 || maxItems < minItems) {
     throw new RangeError('seed: need integers 1 <= minItems <= maxItems');
   }
   if (!(canceledShare >= 0 && canceledShare <= 1)) throw new RangeError('seed: canceledShare must be within 0..1');
   if (!Number.isInteger(customers) || customers < 1) throw new RangeError('seed: customers must be an integer >= 1');
+  if (!Number.isInteger(resolved.now)) throw new RangeError('seed: now must be an integer (Unix seconds)');
   return resolved;
 }
 
-/**
- * Generates the compact records of `options.subscriptions` subscriptions. `batchIndex` (how many
- * seed calls came before) keeps a repeated seed from repeating ids; `isTaken` guards the rest.
- */
-export function generateSubscriptions(
-  options: SeedOptions,
-  batchIndex: number,
-  isTaken: (id: string) => boolean,
-): SeededSubscription[] {
+/** Generates the compact records of `options.subscriptions` subscriptions; `batchIndex` is how many seed calls came before. */
+export function generateSubscriptions(options: SeedOptions, batchIndex: number): SeedBatch {
   const { subscriptions, seed, minItems, maxItems, canceledShare, customers, now } = resolveOptions(options);
+  if (batchIndex >= MAX_BATCHES) throw new RangeError(`seed: at most ${MAX_BATCHES} seed calls per emulator`);
   const random = prng(Math.imul(seed, 0x9e3779b1) ^ batchIndex);
-  const batch: SeedBatch = { now, minItems, maxItems };
+  const batch: SeedBatch = { index: batchIndex, now, minItems, maxItems, records: [] };
   const customerIds = Array.from({ length: Math.min(customers, Math.max(subscriptions, 1)) }, () => makeId('cus', 14, random));
-  const records: SeededSubscription[] = [];
   let previousCreated: number | undefined;
   for (let i = 0; i < subscriptions; i++) {
     const status = random() < canceledShare ? 'canceled' : pick(random, LIVE_STATUSES);
@@ -142,19 +188,18 @@ export function generateSubscriptions(
     // Bulk imports create several subscriptions in the same second; keep some ties in the data.
     if (!window && previousCreated !== undefined && random() < 0.05) created = previousCreated;
     if (!window) previousCreated = created;
-    let id = makeId('sub', 24, random);
-    while (isTaken(id)) id = makeId('sub', 24, random);
     // The first subscriptions go to distinct customers so that exactly `customers` of them appear.
     const customer = customerIds[i < customerIds.length ? i : Math.floor(random() * customerIds.length)];
-    records.push({ id, created, status, customer, seed: Math.floor(random() * 4_294_967_296), batch });
+    batch.records.push(new SeededSubscription(batch, i, created, status, customer, Math.floor(random() * 2 ** 30)));
   }
-  return records;
+  return batch;
 }
 
-/** Adds whole months (or years) in UTC, as Stripe's billing periods do. */
-function addInterval(timestamp: number, interval: Interval): number {
+/** Adds one billing interval in UTC, whole months and years as Stripe's billing periods do. */
+export function addInterval(timestamp: number, interval: Stripe.Price.Recurring.Interval): number {
   const date = new Date(timestamp * 1000);
-  if (interval === 'month') date.setUTCMonth(date.getUTCMonth() + 1);
+  if (interval === 'day' || interval === 'week') date.setUTCDate(date.getUTCDate() + (interval === 'day' ? 1 : 7));
+  else if (interval === 'month') date.setUTCMonth(date.getUTCMonth() + 1);
   else date.setUTCFullYear(date.getUTCFullYear() + 1);
   return date.getTime() / 1000;
 }
@@ -187,24 +232,44 @@ function catalogId(prefix: 'prod' | 'price', key: string): string {
   return id;
 }
 
-function catalogPrice(product: number, interval: Interval, currency: string): { price: Stripe.Price; plan: Stripe.Plan } {
-  const id = catalogId('price', `${product}:${interval}:${currency}`);
-  const productId = catalogId('prod', String(product));
-  const amount = MONTHLY_AMOUNTS[product % MONTHLY_AMOUNTS.length] * (interval === 'year' ? 10 : 1);
-  const created = CATALOG_CREATED + product * DAY;
-  return {
-    price: {
-      ...priceTemplate,
-      id,
-      created,
-      currency,
-      product: productId,
-      recurring: { ...priceTemplate.recurring!, interval },
-      unit_amount: amount,
-      unit_amount_decimal: wireDecimal(String(amount)),
-    },
-    plan: { ...planTemplate, id, created, currency, product: productId, interval, amount, amount_decimal: wireDecimal(String(amount)) },
+interface CatalogPrice {
+  price: Stripe.Price;
+  /** The legacy plan Stripe embeds next to an item's price: the same price seen as a plan. */
+  plan: Stripe.Plan;
+}
+
+/** Every price served so far, by id; shared, so that rendering a million items builds a hundred prices. */
+const prices = new Map<string, CatalogPrice>();
+
+function makePrice(id: string, product: string, interval: Interval, currency: string, amount: number, created: number): CatalogPrice {
+  const price: Stripe.Price = {
+    ...priceTemplate,
+    id,
+    created,
+    currency,
+    product,
+    recurring: { ...priceTemplate.recurring!, interval },
+    unit_amount: amount,
+    unit_amount_decimal: wireDecimal(String(amount)),
   };
+  const plan: Stripe.Plan = { ...planTemplate, id, created, currency, product, interval, amount, amount_decimal: wireDecimal(String(amount)) };
+  const entry = { price, plan };
+  prices.set(id, entry);
+  return entry;
+}
+
+function catalogPrice(product: number, interval: Interval, currency: string): CatalogPrice {
+  const id = catalogId('price', `${product}:${interval}:${currency}`);
+  const amount = MONTHLY_AMOUNTS[product % MONTHLY_AMOUNTS.length] * (interval === 'year' ? 10 : 1);
+  return prices.get(id) ?? makePrice(id, catalogId('prod', String(product)), interval, currency, amount, CATALOG_CREATED + product * DAY);
+}
+
+/**
+ * The price with this id: one the emulator served, or else a monthly USD price made up for the id.
+ * The emulator has no price endpoints, so a client cannot create the prices it subscribes to.
+ */
+export function priceById(id: string): CatalogPrice {
+  return prices.get(id) ?? makePrice(id, catalogId('prod', id), 'month', 'usd', priceTemplate.unit_amount!, CATALOG_CREATED);
 }
 
 const CANCELLATION_FEEDBACK = ['too_expensive', 'unused', 'switched_service', 'missing_features', null] as const;

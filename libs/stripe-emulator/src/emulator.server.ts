@@ -1,10 +1,14 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type Stripe from 'stripe';
-import { authenticationFailed, EmulatorError, injectedFault, unrecognizedUrl } from './emulator.errors.js';
-import { createRoutes, type Route } from './emulator.routes.js';
-import { generateSubscriptions, makeId, type SeedOptions } from './emulator.seed.js';
-import { SubscriptionStore } from './emulator.store.js';
+import { NetworkConditions, type StripeEmulatorFailures, type StripeEmulatorLatency, type StripeEmulatorRateLimit } from './emulator.conditions.js';
+import { authenticationFailed, EmulatorError, injectedFault, invalidRequest, unrecognizedUrl } from './emulator.errors.js';
+import { EventLog, type StripeObject } from './emulator.events.js';
+import { integerParam } from './emulator.params.js';
+import { createRoutes, type Route, type RouteContext } from './emulator.routes.js';
+import { makeId, type SeedOptions } from './emulator.seed.js';
+import { SubscriptionStore, withEmbeddedItems } from './emulator.store.js';
+import { type WebhookDelivery, WebhookDispatcher, type WebhookEndpointOptions, type WebhookOptions } from './emulator.webhooks.js';
 
 export interface StripeEmulatorOptions {
   /** Default 0: a random free port. */
@@ -13,6 +17,14 @@ export interface StripeEmulatorOptions {
   apiKeys?: string[];
   /** Subscriptions to generate at start; a number is the count. */
   seed?: SeedOptions | number;
+  /** Delay added to every API answer; default none. See `setLatency`. */
+  latency?: StripeEmulatorLatency;
+  /** Default none. See `setRateLimit`. */
+  rateLimit?: StripeEmulatorRateLimit;
+  /** Random errors and dropped connections; default none. See `setFailures`. */
+  failures?: StripeEmulatorFailures;
+  /** How events reach webhook endpoints. See `setWebhookOptions`. */
+  webhooks?: WebhookOptions;
 }
 
 export interface StripeEmulatorFault {
@@ -31,6 +43,8 @@ export interface StripeEmulatorFault {
 export interface StripeEmulatorStats {
   total: number;
   byRoute: Record<string, number>;
+  /** Requests answered 429, by the rate limit or by a fault. */
+  rateLimited: number;
 }
 
 interface ActiveFault {
@@ -44,6 +58,15 @@ interface ActiveFault {
 interface CompiledRoute extends Route {
   regex: RegExp;
 }
+
+interface Answer {
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
+}
+
+/** The paths of the control channel, outside the emulated API; emulator.cli.ts documents them. */
+const CONTROL_PREFIX = '/_emulator/';
 
 const DEFAULT_KEY = /^(sk|rk)_(test|live)_./;
 
@@ -63,17 +86,37 @@ function apiKeyOf(request: IncomingMessage): string | undefined {
   return undefined;
 }
 
+function errorAnswer(error: unknown): Answer {
+  const failure =
+    error instanceof EmulatorError ? error : new EmulatorError(500, { type: 'api_error', message: `Stripe emulator failure: ${String(error)}` });
+  return { status: failure.status, body: { error: failure.body }, headers: failure.headers };
+}
+
+function readBody(request: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => resolve(Buffer.concat(chunks).toString()));
+    request.on('error', reject);
+  });
+}
+
 /** A local, in-memory Stripe API server for the official stripe SDK. */
 export class StripeEmulator {
   readonly host = '127.0.0.1';
   readonly port: number;
   readonly url: string;
-  readonly stats: StripeEmulatorStats = { total: 0, byRoute: {} };
+  readonly stats: StripeEmulatorStats = { total: 0, byRoute: {}, rateLimited: 0 };
 
   private readonly store = new SubscriptionStore();
+  private readonly events = new EventLog();
+  private readonly webhooks = new WebhookDispatcher(() => this.now());
+  private readonly conditions = new NetworkConditions();
   private readonly routes: CompiledRoute[];
   private faults: ActiveFault[] = [];
-  private seedCalls = 0;
+  private clock: number | undefined;
+  /** Answers held back by latency or a slow fault; stop() clears them. */
+  private readonly timers = new Set<NodeJS.Timeout>();
 
   private constructor(
     private readonly server: Server,
@@ -81,11 +124,20 @@ export class StripeEmulator {
   ) {
     this.port = (server.address() as AddressInfo).port;
     this.url = `http://${this.host}:${this.port}`;
-    this.routes = createRoutes(this.store).map((route) => ({
+    const context: RouteContext = {
+      store: this.store,
+      events: this.events,
+      webhooks: this.webhooks,
+      now: () => this.now(),
+      emit: (type, object, request, previousAttributes) => this.emit(type, object, request, previousAttributes),
+    };
+    this.routes = createRoutes(context).map((route) => ({
       ...route,
       regex: new RegExp(`^${route.pattern.replace(/:\w+/g, '([^/]+)')}$`),
     }));
-    server.on('request', (request: IncomingMessage, response: ServerResponse) => this.serve(request, response));
+    server.on('request', (request: IncomingMessage, response: ServerResponse) => {
+      this.serve(request, response).catch(() => response.destroy());
+    });
   }
 
   static async start(options: StripeEmulatorOptions = {}): Promise<StripeEmulator> {
@@ -99,6 +151,10 @@ export class StripeEmulator {
     });
     const emulator = new StripeEmulator(server, options.apiKeys);
     try {
+      emulator.setLatency(options.latency);
+      emulator.setRateLimit(options.rateLimit);
+      emulator.setFailures(options.failures);
+      emulator.setWebhookOptions(options.webhooks ?? {});
       if (options.seed !== undefined) emulator.seed(options.seed);
     } catch (error) {
       await emulator.stop();
@@ -112,7 +168,11 @@ export class StripeEmulator {
     return { host: this.host, port: this.port, protocol: 'http' };
   }
 
+  /** Also cancels held answers and webhook deliveries, so that nothing keeps the process alive. */
   async stop(): Promise<void> {
+    this.webhooks.stop();
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
     const closed = new Promise<void>((resolve, reject) => this.server.close((error) => (error ? reject(error) : resolve())));
     // The SDK keeps connections alive; without this, close() would wait for them to time out.
     this.server.closeAllConnections();
@@ -121,11 +181,10 @@ export class StripeEmulator {
 
   /** Adds generated subscriptions. */
   seed(options: SeedOptions | number): void {
-    const seedOptions = typeof options === 'number' ? { subscriptions: options } : options;
-    this.store.addSeeded(generateSubscriptions(seedOptions, this.seedCalls++, (id) => this.store.has(id)));
+    this.store.seed(typeof options === 'number' ? { subscriptions: options } : options);
   }
 
-  /** All ids, any status. */
+  /** All ids, any status: generated ones in the order they were generated, then the others in the order they were put. */
   listSubscriptionIds(): string[] {
     return this.store.ids();
   }
@@ -138,7 +197,7 @@ export class StripeEmulator {
     return this.store.get(id);
   }
 
-  /** Inserts or replaces a subscription (a full object, any number of items). */
+  /** Inserts or replaces a subscription (a full object, any number of items). Like the other mutators here, it raises no event. */
   putSubscription(subscription: Stripe.Subscription): void {
     this.store.put(subscription);
   }
@@ -155,6 +214,80 @@ export class StripeEmulator {
   resetStats(): void {
     this.stats.total = 0;
     this.stats.byRoute = {};
+    this.stats.rateLimited = 0;
+  }
+
+  /** Unix seconds: the frozen clock if set, else real time. New subscriptions, events and webhook signatures take their times from it. */
+  now(): number {
+    return this.clock ?? Math.floor(Date.now() / 1000);
+  }
+
+  /** Freezes the clock at `seconds`, so that events can share a second; undefined returns to real time. */
+  setClock(seconds: number | undefined): void {
+    if (seconds !== undefined && !Number.isInteger(seconds)) throw new RangeError('setClock: seconds must be an integer');
+    this.clock = seconds;
+  }
+
+  /**
+   * Logs an event about `object` as it is now, and sends it to the webhook endpoints: for events the
+   * emulator does not raise itself, such as `customer.subscription.trial_will_end` or `invoice.paid`.
+   */
+  emitEvent(type: string, object: StripeObject): Stripe.Event {
+    return structuredClone(this.emit(type, object, { id: null, idempotency_key: null }));
+  }
+
+  /** Registers an endpoint for the events from now on. */
+  addWebhookEndpoint(options: WebhookEndpointOptions): { id: string; secret: string } {
+    const { id, secret } = this.webhooks.addEndpoint(options);
+    return { id, secret };
+  }
+
+  removeWebhookEndpoint(id: string): void {
+    this.webhooks.removeEndpoint(id);
+  }
+
+  /** Changes only the options given. */
+  setWebhookOptions(options: WebhookOptions): void {
+    this.webhooks.configure(options);
+  }
+
+  /** In hold mode, the events not yet delivered to all their endpoints, oldest first. */
+  pendingWebhooks(): Stripe.Event[] {
+    return structuredClone(this.webhooks.pending());
+  }
+
+  /**
+   * Delivers the held events one after the other, one attempt each, and resolves with what each
+   * got; failures stay held. `order` lists event ids (an id twice delivers twice, any logged event
+   * can be sent again), or shuffles ('random') or reverses the held ones.
+   */
+  flushWebhooks(order?: string[] | 'random' | 'reverse'): Promise<WebhookDelivery[]> {
+    return this.webhooks.flush(order);
+  }
+
+  /** Every webhook POST so far, in the order the answers came. */
+  get deliveries(): readonly WebhookDelivery[] {
+    return this.webhooks.deliveries;
+  }
+
+  /** Resolves once no webhook delivery is scheduled or in flight. */
+  waitForWebhooks(): Promise<void> {
+    return this.webhooks.idle();
+  }
+
+  /** Delays every API answer; undefined: none. */
+  setLatency(latency: StripeEmulatorLatency | undefined): void {
+    this.conditions.setLatency(latency);
+  }
+
+  /** Answers requests over the rate with 429 `rate_limit`; undefined: no limit. */
+  setRateLimit(rateLimit: StripeEmulatorRateLimit | undefined): void {
+    this.conditions.setRateLimit(rateLimit);
+  }
+
+  /** Fails a random share of requests, with a 500 or a dropped connection; undefined: none. */
+  setFailures(failures: StripeEmulatorFailures | undefined): void {
+    this.conditions.setFailures(failures);
   }
 
   /** The next matching requests answer with an error instead of being served. */
@@ -166,36 +299,82 @@ export class StripeEmulator {
     this.faults = [];
   }
 
-  private serve(request: IncomingMessage, response: ServerResponse): void {
+  /**
+   * In order: a fault, the rate limit and random failures (trouble before the API), then
+   * authentication and the route. Latency holds back every answer, a dropped connection included.
+   */
+  private async serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const method = request.method ?? 'GET';
     const url = new URL(request.url ?? '/', this.url);
+    // Read to the end: POST parameters are in the body, and a drained request keeps its connection reusable.
+    const body = await readBody(request);
+    if (url.pathname.startsWith(CONTROL_PREFIX)) return this.send(response, this.control(url));
     const match = this.match(method, url.pathname);
-    // Request bodies are not read yet (no write endpoints); drain them so keep-alive keeps working.
-    request.resume();
     // Keyed by pattern, not by path, so that ids do not each get a counter.
     const key = `${method} ${match?.route.pattern ?? url.pathname}`;
     this.stats.total++;
     this.stats.byRoute[key] = (this.stats.byRoute[key] ?? 0) + 1;
-    let status = 200;
-    let body: unknown;
+    const requestId = makeId('req', 14, Math.random);
     const fault = this.takeFault(key);
+    const delayMs = this.conditions.delayMs() + (fault?.delayMs ?? 0);
+    let answer: Answer;
     try {
       if (fault?.status !== undefined) throw injectedFault(fault.status);
+      const trouble = this.conditions.trouble();
+      if (trouble === 'drop') return this.later(delayMs, () => request.socket.destroy());
+      if (trouble) throw trouble;
       this.authenticate(request);
       if (!match || match.route.method !== method) throw unrecognizedUrl(method, url.pathname);
-      body = match.route.handle(url.searchParams, match.pathParams);
+      const params = method === 'POST' ? new URLSearchParams(body) : url.searchParams;
+      const idempotencyKey = request.headers['idempotency-key'];
+      const origin = { id: requestId, idempotency_key: typeof idempotencyKey === 'string' ? idempotencyKey : null };
+      answer = { status: 200, body: match.route.handle(params, match.pathParams, origin) };
     } catch (error) {
-      const failure =
-        error instanceof EmulatorError ? error : new EmulatorError(500, { type: 'api_error', message: `Stripe emulator failure: ${String(error)}` });
-      status = failure.status;
-      body = { error: failure.body };
+      answer = errorAnswer(error);
     }
-    const send = () => {
-      response.writeHead(status, { 'Content-Type': 'application/json', 'Request-Id': makeId('req', 14, Math.random) });
-      response.end(JSON.stringify(body));
-    };
-    if (fault?.delayMs) setTimeout(send, fault.delayMs);
-    else send();
+    if (answer.status === 429) this.stats.rateLimited++;
+    this.later(delayMs, () => this.send(response, answer, requestId));
+  }
+
+  private send(response: ServerResponse, { status, body, headers }: Answer, requestId?: string): void {
+    response.writeHead(status, { 'Content-Type': 'application/json', ...(requestId && { 'Request-Id': requestId }), ...headers });
+    response.end(JSON.stringify(body));
+  }
+
+  private later(delayMs: number, action: () => void): void {
+    if (delayMs <= 0) return action();
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      action();
+    }, delayMs);
+    this.timers.add(timer);
+  }
+
+  /** The control channel: the true state, for a benchmark to check a sync against. No auth, latency, faults or stats. */
+  private control(url: URL): Answer {
+    try {
+      if (url.pathname === `${CONTROL_PREFIX}stats`) {
+        return { status: 200, body: { ...this.stats, subscriptions: this.store.size, events: this.events.size, rssBytes: process.memoryUsage.rss() } };
+      }
+      if (url.pathname === `${CONTROL_PREFIX}subscriptions/ids`) {
+        const offset = integerParam(url.searchParams, 'offset') ?? 0;
+        const limit = integerParam(url.searchParams, 'limit') ?? 10_000;
+        if (offset < 0 || limit < 1) throw invalidRequest('Invalid offset or limit: need offset >= 0 and limit >= 1');
+        const data = this.store.idsInListOrder(offset, limit);
+        return { status: 200, body: { data, total: this.store.size, has_more: offset + data.length < this.store.size } };
+      }
+      throw unrecognizedUrl('GET', url.pathname);
+    } catch (error) {
+      return errorAnswer(error);
+    }
+  }
+
+  private emit(type: string, object: StripeObject, request: Stripe.Event.Request, previousAttributes?: object): Stripe.Event {
+    // A subscription goes in as Stripe sends it, with at most 10 items embedded.
+    const shown = object.object === 'subscription' && 'items' in object ? withEmbeddedItems(object as Stripe.Subscription) : object;
+    const event = this.events.append({ type, object: shown, previousAttributes, request, created: this.now() });
+    this.webhooks.dispatch(event);
+    return event;
   }
 
   /** The route whose path matches, preferring the one of this method; the caller checks the method. */

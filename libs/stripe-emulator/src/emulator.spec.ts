@@ -170,6 +170,16 @@ describe('StripeEmulator', () => {
       expect(error.message).toBe("No such subscription: 'sub_missing'");
     });
 
+    it('finds a generated subscription only by its exact id', async () => {
+      const { id } = seeded[0];
+      // Characters 9..16 after the prefix are random only, so this id points at the same record.
+      const lookAlike = `${id.slice(0, 13)}${id[13] === 'a' ? 'b' : 'a'}${id.slice(14)}`;
+
+      expect((await stripe.subscriptions.retrieve(id)).id).toBe(id);
+      expect((await rejection(stripe.subscriptions.retrieve(lookAlike))).statusCode).toBe(404);
+      expect(emulator.getSubscription(lookAlike)).toBeUndefined();
+    });
+
     it('embeds at most 10 items, with has_more and the url of the rest', async () => {
       const full = withManyItems();
 
@@ -302,10 +312,12 @@ describe('StripeEmulator authentication', () => {
 
   it('answers a method the emulator does not serve on a known path with 404, counted under that method', async () => {
     emulator.resetStats();
-    const response = await fetch(`${emulator.url}/v1/subscriptions/sub_x`, { method: 'DELETE', headers: { Authorization: 'Bearer sk_test_1' } });
+    const response = await fetch(`${emulator.url}/v1/subscriptions/sub_x`, { method: 'PUT', headers: { Authorization: 'Bearer sk_test_1' } });
 
     expect(response.status).toBe(404);
-    expect(emulator.stats.byRoute).toEqual({ 'DELETE /v1/subscriptions/:id': 1 });
+    const body = (await response.json()) as { error: { message: string } };
+    expect(body.error.message).toMatch(/^Unrecognized request URL \(PUT: \/v1\/subscriptions\/sub_x\)/);
+    expect(emulator.stats.byRoute).toEqual({ 'PUT /v1/subscriptions/:id': 1 });
   });
 });
 
@@ -334,6 +346,7 @@ describe('StripeEmulator request accounting and faults', () => {
     expect(emulator.stats).toEqual({
       total: 5,
       byRoute: { 'GET /v1/subscriptions': 2, 'GET /v1/subscriptions/:id': 2, 'GET /v1/subscription_items': 1 },
+      rateLimited: 0,
     });
   });
 
@@ -354,6 +367,7 @@ describe('StripeEmulator request accounting and faults', () => {
   });
 
   it('answers a 429 fault in Stripe rate-limit shape', async () => {
+    emulator.resetStats();
     emulator.injectFault({ status: 429 });
 
     const error = await rejection(stripe.subscriptions.retrieve(id));
@@ -361,6 +375,8 @@ describe('StripeEmulator request accounting and faults', () => {
     expect(error).toBeInstanceOf(Stripe.errors.StripeRateLimitError);
     expect(error.statusCode).toBe(429);
     expect(error.code).toBe('rate_limit');
+    expect(error.headers?.['stripe-rate-limited-reason']).toBe('global-rate');
+    expect(emulator.stats.rateLimited).toBe(1);
     expect((await stripe.subscriptions.retrieve(id)).id).toBe(id);
   });
 

@@ -1,10 +1,11 @@
 import type Stripe from 'stripe';
 import { resourceMissing } from './emulator.errors.js';
-import { renderSeeded, type SeededSubscription } from './emulator.seed.js';
+import { type CreatedRange, type Page, type PageQuery, SortedList, windowOf, wireList } from './emulator.list.js';
+import { generateSubscriptions, locateSeeded, renderSeeded, type SeedBatch, SeededSubscription, type SeedOptions } from './emulator.seed.js';
 
 type Status = Stripe.Subscription.Status;
 
-/** A subscription put by a test or an update, kept as a full object. */
+/** A subscription put by a test or written through the API, kept as a full object. */
 interface StoredSubscription {
   id: string;
   created: number;
@@ -15,75 +16,79 @@ interface StoredSubscription {
 
 type Entry = SeededSubscription | StoredSubscription;
 
-export interface PageQuery {
-  limit: number;
-  startingAfter?: string;
-  endingBefore?: string;
-}
-
-export interface SubscriptionQuery extends PageQuery {
+export interface SubscriptionQuery extends PageQuery, CreatedRange {
   status: (status: Status) => boolean;
   customer?: string;
-  createdMin: number;
-  createdMax: number;
 }
 
-export interface Page<T> {
-  data: T[];
-  hasMore: boolean;
+/** Stripe embeds at most this many items in a subscription; the rest come from /v1/subscription_items. */
+const EMBEDDED_ITEMS = 10;
+
+/** A subscription as Stripe sends it: the first items embedded, the rest behind `has_more`. */
+export function withEmbeddedItems(subscription: Stripe.Subscription) {
+  const items = subscription.items.data;
+  return {
+    ...subscription,
+    items: {
+      ...wireList(subscription.items.url, items.slice(0, EMBEDDED_ITEMS), items.length > EMBEDDED_ITEMS),
+      total_count: items.length,
+    },
+  };
 }
 
-/** List order: newest first, ties broken by id descending, so the order is total and stable. */
+/** Oldest first, ties by id, so that lists read newest first, ties by id descending: a total, stable order. */
 function compare(a: Entry, b: Entry): number {
-  return b.created - a.created || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
-}
-
-/** The first index in `sorted` for which `isAfter` holds (it must be false, then true). */
-function firstIndex(sorted: Entry[], isAfter: (entry: Entry) => boolean): number {
-  let low = 0;
-  let high = sorted.length;
-  while (low < high) {
-    const middle = (low + high) >>> 1;
-    if (isAfter(sorted[middle])) high = middle;
-    else low = middle + 1;
-  }
-  return low;
+  return a.created - b.created || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
 
 /** Renders an entry. The result may share nested objects with the store: serialize or clone it, never mutate it. */
 function render(entry: Entry): Stripe.Subscription {
-  return 'object' in entry ? entry.object : renderSeeded(entry);
+  return entry instanceof SeededSubscription ? renderSeeded(entry) : entry.object;
 }
 
-/** In-memory subscriptions, kept both by id and in list order. */
+/** In-memory subscriptions, found by id and kept in list order. */
 export class SubscriptionStore {
-  private readonly byId = new Map<string, Entry>();
-  private ordered: Entry[] = [];
+  private readonly stored = new Map<string, StoredSubscription>();
+  /** Generated subscriptions by seed call; their ids say where they are, so they need no map of their own. */
+  private readonly batches: SeedBatch[] = [];
+  private readonly ordered = new SortedList<Entry>(compare);
 
-  has(id: string): boolean {
-    return this.byId.has(id);
+  get size(): number {
+    return this.ordered.size;
   }
 
+  has(id: string): boolean {
+    return this.find(id) !== undefined;
+  }
+
+  /** Generated ones first, in the order they were generated, then the others in the order they were put. */
   ids(): string[] {
-    return [...this.byId.keys()];
+    const ids: string[] = [];
+    for (const batch of this.batches) for (const record of batch.records) if (record) ids.push(record.id);
+    return ids.concat([...this.stored.keys()]);
+  }
+
+  /** Ids in list order (newest first, any status), from list position `offset`. */
+  idsInListOrder(offset: number, limit: number): string[] {
+    return this.ordered.slice(offset, limit).map((entry) => entry.id);
   }
 
   /** A fresh copy with all items, safe to mutate; in wire form (decimals are strings, as in the JSON). */
   get(id: string): Stripe.Subscription | undefined {
-    const entry = this.byId.get(id);
+    const entry = this.find(id);
     return entry && structuredClone(render(entry));
   }
 
   /** The stored view for responses: serialize it, never mutate it. */
   view(id: string): Stripe.Subscription | undefined {
-    const entry = this.byId.get(id);
+    const entry = this.find(id);
     return entry && render(entry);
   }
 
-  addSeeded(records: SeededSubscription[]): void {
-    for (const record of records) this.byId.set(record.id, record);
-    // One sort for a whole batch: inserting a million records one by one would be quadratic.
-    this.ordered = this.ordered.concat(records).sort(compare);
+  seed(options: SeedOptions): void {
+    const batch = generateSubscriptions(options, this.batches.length);
+    this.batches.push(batch);
+    this.ordered.addAll(batch.records as SeededSubscription[]);
   }
 
   put(subscription: Stripe.Subscription): void {
@@ -92,8 +97,8 @@ export class SubscriptionStore {
     // Through JSON, not structuredClone: objects from the SDK hold Decimal instances, whose toJSON gives the wire string.
     const object: Stripe.Subscription = JSON.parse(JSON.stringify(subscription));
     const entry: StoredSubscription = { id, created, status, customer: typeof customer === 'string' ? customer : customer.id, object };
-    this.byId.set(id, entry);
-    this.ordered.splice(this.position(entry), 0, entry);
+    this.stored.set(id, entry);
+    this.ordered.add(entry);
   }
 
   update(id: string, patch: Partial<Stripe.Subscription>): Stripe.Subscription {
@@ -104,31 +109,20 @@ export class SubscriptionStore {
   }
 
   remove(id: string): void {
-    const entry = this.byId.get(id);
+    const entry = this.find(id);
     if (!entry) return;
-    this.byId.delete(id);
-    this.ordered.splice(this.position(entry), 1);
+    this.ordered.remove(entry);
+    if (entry instanceof SeededSubscription) entry.batch.records[entry.index] = undefined;
+    else this.stored.delete(id);
   }
 
   list(query: SubscriptionQuery): Page<Stripe.Subscription> {
-    const { status, customer, createdMin, createdMax, limit } = query;
-    // `created` bounds select a contiguous range of the sorted entries.
-    const start = firstIndex(this.ordered, (entry) => entry.created <= createdMax);
-    const end = firstIndex(this.ordered, (entry) => entry.created < createdMin);
-    const backwards = query.endingBefore !== undefined;
-    let index = start;
-    if (query.startingAfter !== undefined) index = Math.max(start, this.cursor(query.startingAfter, 'starting_after') + 1);
-    if (query.endingBefore !== undefined) index = Math.min(end, this.cursor(query.endingBefore, 'ending_before')) - 1;
-    const found: Entry[] = [];
-    // Look one past the limit to know whether there is more.
-    for (; found.length <= limit && index >= start && index < end; index += backwards ? -1 : 1) {
-      const entry = this.ordered[index];
-      if (status(entry.status) && (customer === undefined || entry.customer === customer)) found.push(entry);
-    }
-    const page = found.slice(0, limit);
-    // Backwards pages still read newest first, as Stripe's do.
-    if (backwards) page.reverse();
-    return { data: page.map(render), hasMore: found.length > limit };
+    const { status, customer } = query;
+    const page = this.ordered.page(
+      windowOf(query, 'subscription', (id) => this.find(id)),
+      (entry) => status(entry.status) && (customer === undefined || entry.customer === customer),
+    );
+    return { data: page.data.map(render), hasMore: page.hasMore };
   }
 
   /** A page of one subscription's items, in the subscription's order. */
@@ -150,15 +144,12 @@ export class SubscriptionStore {
     return { data: items.slice(start, start + query.limit), hasMore: start + query.limit < items.length };
   }
 
-  /** Where an entry sits (or would sit) in list order. */
-  private position(entry: Entry): number {
-    return firstIndex(this.ordered, (other) => compare(other, entry) >= 0);
-  }
-
-  /** The list position of a cursor object; Stripe answers an unknown cursor with 400. */
-  private cursor(id: string, param: string): number {
-    const entry = this.byId.get(id);
-    if (!entry) throw resourceMissing('subscription', id, param, 400);
-    return this.position(entry);
+  private find(id: string): Entry | undefined {
+    const stored = this.stored.get(id);
+    if (stored) return stored;
+    const at = locateSeeded(id);
+    const record = at && this.batches[at.batch]?.records[at.index];
+    // The position digits only locate a record; the random ones must match too.
+    return record?.id === id ? record : undefined;
   }
 }

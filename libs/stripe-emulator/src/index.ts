@@ -1,2 +1,5 @@
-export { StripeEmulator, type StripeEmulatorFault, type StripeEmulatorOptions, type StripeEmulatorStats } from './emulator.server.js';
+export type { StripeEmulatorFailures, StripeEmulatorLatency, StripeEmulatorRateLimit } from './emulator.conditions.js';
+export type { StripeObject } from './emulator.events.js';
 export type { SeedOptions } from './emulator.seed.js';
+export { StripeEmulator, type StripeEmulatorFault, type StripeEmulatorOptions, type StripeEmulatorStats } from './emulator.server.js';
+export type { WebhookDelivery, WebhookEndpointOptions, WebhookOptions } from './emulator.webhooks.js';

@@ -2,12 +2,14 @@ import { Column, type ColumnOptions, type ValueTransformer } from 'typeorm';
 
 /*
  * Column types that every supported dialect (SQLite, PostgreSQL, MySQL/MariaDB) accepts, kept in one place.
- * `Date` maps to datetime (SQLite, MySQL) and timestamp (PostgreSQL); 'json' is native JSON on all three.
+ * `Date` maps to datetime (SQLite, MySQL) and timestamp (PostgreSQL); 'json' is JSON on PostgreSQL and MySQL, and
+ * text that TypeORM parses back on SQLite and MariaDB.
  */
 
 export const IdColumn = (options: ColumnOptions = {}) => Column({ type: 'varchar', length: 255, ...options });
 
-export const TimestampColumn = (options: ColumnOptions = {}) => Column({ type: Date, nullable: true, ...options });
+/** Milliseconds, as a `Date` holds: MySQL's datetime would drop them, and `observed_at` guards compare them. */
+export const TimestampColumn = (options: ColumnOptions = {}) => Column({ type: Date, precision: 3, nullable: true, ...options });
 
 export const JsonColumn = (options: ColumnOptions = {}) => Column({ type: 'json', ...options });
 

@@ -1,0 +1,183 @@
+/**
+ * Backfill benchmark: `npm run bench -- [--n 20000] [--latency 150] [--jitter 50] [--rate 25] [--parallelism 8]`.
+ *
+ * Starts the Stripe emulator in a process of its own with Stripe-like latency and a test-mode rate limit, seeds it
+ * with N subscriptions (1 to 15 items each), runs `syncAll()` into PostgreSQL (DATABASE_URL) or else a fresh
+ * SQLite file, checks the mirror against the emulator, and prints one JSON line. It then does the same with
+ * parallelism 1, so the gain is measured in the same run. `--rate 0 --latency 0` measures the module alone.
+ */
+import 'reflect-metadata';
+import { Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { TypeOrmModule, type TypeOrmModuleOptions } from '@nestjs/typeorm';
+import Database from 'better-sqlite3';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
+import { StripeSubscription, StripeSyncModule, SubscriptionActionService } from 'nestjs-stripe-sync';
+import pg from 'pg';
+import { DataSource } from 'typeorm';
+
+const { values } = parseArgs({
+  options: {
+    n: { type: 'string', default: '20000' },
+    latency: { type: 'string', default: '150' },
+    jitter: { type: 'string', default: '50' },
+    rate: { type: 'string', default: '25' },
+    parallelism: { type: 'string', default: '8' },
+  },
+});
+const n = Number(values.n);
+const rate = Number(values.rate);
+
+async function main() {
+  const emulator = await startEmulator();
+  try {
+    for (const parallelism of [Number(values.parallelism), 1]) {
+      console.log(JSON.stringify(await measure(emulator.url, parallelism)));
+    }
+  } finally {
+    emulator.process.kill('SIGTERM');
+  }
+}
+
+/** One full sync into a fresh database, checked against the emulator. */
+async function measure(url: string, parallelism: number) {
+  const database = await freshDatabase();
+  const { hostname, port } = new URL(url);
+  @Module({
+    imports: [
+      TypeOrmModule.forRoot(database.options),
+      StripeSyncModule.forRoot({
+        apiKey: 'sk_test_benchmark',
+        stripe: { host: hostname, port: Number(port), protocol: 'http' },
+        cron: false,
+        parallelism,
+        // Paced at the emulator's limit: the bound is the limit, and 429s would only slow the run down.
+        requestsPerSecond: rate,
+      }),
+    ],
+  })
+  class BenchModule {}
+
+  const app = await NestFactory.createApplicationContext(BenchModule, { logger: ['error', 'warn'] });
+  let peakRss = process.memoryUsage().rss;
+  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
+  try {
+    const before = await control<EmulatorStats>(url, '/_emulator/stats');
+    const started = performance.now();
+    const summary = await app.get(SubscriptionActionService).syncAll();
+    const seconds = (performance.now() - started) / 1000;
+    const after = await control<EmulatorStats>(url, '/_emulator/stats');
+    clearInterval(sampler);
+
+    const dataSource = app.get(DataSource);
+    await checkMirror(url, dataSource);
+    const unavoidable = Math.ceil(n / 100) + (await subscriptionsWithMoreThanTenItems(dataSource));
+    const boundSeconds = rate > 0 ? unavoidable / rate : 0;
+    return {
+      objects: summary.seen,
+      seconds: round(seconds),
+      objectsPerSecond: Math.round(summary.seen / seconds),
+      requests: after.total - before.total,
+      unavoidableRequests: unavoidable,
+      rateLimited: after.rateLimited - before.rateLimited,
+      boundSeconds: round(boundSeconds),
+      ratioToBound: rate > 0 ? round(boundSeconds / seconds) : null,
+      peakRssMb: Math.round(peakRss / 2 ** 20),
+      db: database.kind,
+      parallelism,
+    };
+  } finally {
+    clearInterval(sampler);
+    await app.close();
+    await database.drop();
+  }
+}
+
+/** The mirror holds exactly the emulator's subscriptions, none soft-deleted. */
+async function checkMirror(url: string, dataSource: DataSource) {
+  const expected = new Set<string>();
+  for (let offset = 0; ; offset += 10_000) {
+    const page = await control<IdsPage>(url, `/_emulator/subscriptions/ids?offset=${offset}&limit=10000`);
+    page.data.forEach((id) => expected.add(id));
+    if (!page.has_more) break;
+  }
+  const rows = await dataSource.getRepository(StripeSubscription).find({ select: { id: true, deletedAt: true } });
+  const live = new Set(rows.filter((row) => row.deletedAt === null).map((row) => row.id));
+  const missing = [...expected].filter((id) => !live.has(id));
+  if (live.size !== expected.size || rows.length !== expected.size || missing.length > 0) {
+    throw new Error(`Mirror differs from the emulator: ${live.size} live rows of ${rows.length}, ${expected.size} expected, ${missing.length} missing`);
+  }
+}
+
+async function subscriptionsWithMoreThanTenItems(dataSource: DataSource): Promise<number> {
+  const [{ count }] = await dataSource.query(
+    `SELECT COUNT(*) AS count FROM (SELECT subscription_id FROM stripe_subscription_items WHERE deleted_at IS NULL GROUP BY subscription_id HAVING COUNT(*) > 10) AS dense`,
+  );
+  return Number(count);
+}
+
+async function startEmulator(): Promise<{ url: string; process: ChildProcess }> {
+  const cli = createRequire(import.meta.url).resolve('nestjs-stripe-sync-emulator').replace(/index\.js$/, 'emulator.cli.js');
+  const args = ['--port', '0', '--seed', String(n), '--latency', values.latency!, '--jitter', values.jitter!, '--rate', String(rate)];
+  const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const [line] = await new Promise<string[]>((resolve, reject) => {
+    createInterface({ input: child.stdout! }).once('line', (first) => resolve([first]));
+    child.once('exit', (code) => reject(new Error(`The emulator exited with ${code}`)));
+  });
+  return { url: JSON.parse(line).url, process: child };
+}
+
+interface EmulatorStats {
+  total: number;
+  rateLimited: number;
+}
+
+interface IdsPage {
+  data: string[];
+  has_more: boolean;
+}
+
+async function control<T>(url: string, path: string): Promise<T> {
+  const response = await fetch(`${url}${path}`);
+  if (!response.ok) throw new Error(`${path}: HTTP ${response.status}`);
+  return (await response.json()) as T;
+}
+
+async function freshDatabase(): Promise<{ kind: string; options: TypeOrmModuleOptions; drop(): Promise<void> }> {
+  const common = { synchronize: true, autoLoadEntities: true } as const;
+  if (process.env.DATABASE_URL) {
+    const schema = `stripe_sync_bench_${Date.now()}`;
+    const admin = async (sql: string) => {
+      const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
+      await client.connect();
+      await client.query(sql).finally(() => client.end());
+    };
+    await admin(`CREATE SCHEMA "${schema}"`);
+    return {
+      kind: 'postgres',
+      options: { type: 'postgres', url: process.env.DATABASE_URL, schema, extra: { options: `-c search_path=${schema}` }, ...common },
+      drop: () => admin(`DROP SCHEMA "${schema}" CASCADE`),
+    };
+  }
+  const directory = mkdtempSync(join(tmpdir(), 'stripe-sync-bench-'));
+  return {
+    kind: 'sqlite',
+    options: { type: 'better-sqlite3', driver: Database, database: join(directory, 'mirror.sqlite'), ...common },
+    drop: async () => rmSync(directory, { recursive: true, force: true }),
+  };
+}
+
+function round(value: number): number {
+  return Math.round(value * 100) / 100;
+}
+
+void main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

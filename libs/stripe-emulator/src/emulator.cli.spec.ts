@@ -1,0 +1,56 @@
+import { describe, expect, it } from '@jest/globals';
+import Stripe from 'stripe';
+import { main } from './emulator.cli.js';
+
+const NOW = 1_780_000_000;
+
+describe('stripe-emulator CLI', () => {
+  it('starts the emulator the flags describe and prints one ready line', async () => {
+    const lines: string[] = [];
+
+    const emulator = await main(
+      ['--port', '0', '--seed', '30', '--seed-value', '4', '--min-items', '2', '--max-items', '3', '--now', String(NOW), '--latency', '5', '--rate', '1000'],
+      (line) => lines.push(line),
+    );
+    try {
+      expect(lines).toHaveLength(1);
+      const ready = JSON.parse(lines[0]) as { ready: boolean; url: string; port: number; subscriptions: number };
+      expect(ready).toEqual({ ready: true, url: emulator.url, port: emulator.port, subscriptions: 30 });
+      expect(ready.port).toBeGreaterThan(0);
+
+      const stripe = new Stripe('sk_test_123', { host: '127.0.0.1', port: ready.port, protocol: 'http', maxNetworkRetries: 0 });
+      const listed = await stripe.subscriptions.list({ status: 'all', limit: 100 });
+      expect(listed.data).toHaveLength(30);
+      for (const subscription of listed.data) {
+        expect(subscription.created).toBeLessThanOrEqual(NOW);
+        expect(subscription.items.data.length).toBeGreaterThanOrEqual(2);
+        expect(subscription.items.data.length).toBeLessThanOrEqual(3);
+      }
+      const ids = (await (await fetch(`${ready.url}/_emulator/subscriptions/ids?limit=100`)).json()) as { data: string[] };
+      expect(ids.data).toEqual(listed.data.map((subscription) => subscription.id));
+      const stats = (await (await fetch(`${ready.url}/_emulator/stats`)).json()) as { total: number; subscriptions: number };
+      expect(stats).toMatchObject({ total: 1, subscriptions: 30 });
+    } finally {
+      await emulator.stop();
+    }
+  });
+
+  it('uses the same data for the same seed value', async () => {
+    const start = (seedValue: string) => main(['--port', '0', '--seed', '5', '--seed-value', seedValue, '--now', String(NOW)], () => {});
+    const [a, b, c] = await Promise.all([start('9'), start('9'), start('10')]);
+    try {
+      expect(b.listSubscriptionIds()).toEqual(a.listSubscriptionIds());
+      expect(c.listSubscriptionIds()).not.toEqual(a.listSubscriptionIds());
+    } finally {
+      await Promise.all([a.stop(), b.stop(), c.stop()]);
+    }
+  });
+
+  it.each([
+    [['--seed', 'many'], /--seed: not a number/],
+    [['--colour', 'blue'], /Unknown option '--colour'/],
+    [['--port', '0', '--error-share', '2'], /errorShare must be within 0..1/],
+  ])('rejects %j', async (argv, message) => {
+    await expect(main(argv, () => {})).rejects.toThrow(message);
+  });
+});

@@ -1,0 +1,82 @@
+#!/usr/bin/env node
+/**
+ * Runs the Stripe emulator in a process of its own, for benchmarks and manual runs:
+ *
+ *   stripe-emulator --seed 1000000 --latency 40 --jitter 20 --rate 100
+ *
+ * Flags (all optional):
+ *   --port N          port on 127.0.0.1, default 12111; 0 picks a free one
+ *   --seed N          subscriptions to generate, default 0
+ *   --seed-value N    PRNG seed of the generated data, default 1
+ *   --min-items N     fewest items per subscription, default 1
+ *   --max-items N     most items per subscription, default 15
+ *   --now UNIX        the time the generated data is relative to, default the start of the current UTC
+ *                     day; the emulator clock (new subscriptions, events) keeps real time
+ *   --latency MS      added to every API answer, default 0
+ *   --jitter MS       up to this much more or less latency per request, default 0
+ *   --rate N          requests per second before 429s, default 0: no limit
+ *   --error-share F   share of requests answered 500, default 0
+ *   --drop-share F    share of requests whose connection is closed unanswered, default 0
+ *
+ * Once listening it prints one JSON line to stdout:
+ *   {"ready":true,"url":"http://127.0.0.1:12111","port":12111,"subscriptions":1000000}
+ * SIGTERM or SIGINT stops it; it then exits with code 0.
+ *
+ * The control channel, on the same port, reports the true state to check a sync against. It needs
+ * no API key, has no latency, faults or rate limit, and is not counted in the stats:
+ *   GET /_emulator/stats
+ *     {"total":…,"byRoute":{"GET /v1/subscriptions":…},"rateLimited":…,"subscriptions":…,"events":…,"rssBytes":…}
+ *   GET /_emulator/subscriptions/ids?offset=0&limit=10000
+ *     {"data":["sub_…",…],"total":…,"has_more":…}: ids of every status in list order (newest first,
+ *     ties by id descending), the order `GET /v1/subscriptions?status=all` pages through them.
+ */
+import { realpathSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { StripeEmulator } from './emulator.server.js';
+
+const FLAGS = ['port', 'seed', 'seed-value', 'min-items', 'max-items', 'now', 'latency', 'jitter', 'rate', 'error-share', 'drop-share'] as const;
+
+type Flag = (typeof FLAGS)[number];
+
+/** Starts the emulator the flags describe and prints the ready line; resolves once it listens. */
+export async function main(argv: string[], print: (line: string) => void = (line) => process.stdout.write(`${line}\n`)): Promise<StripeEmulator> {
+  const { values } = parseArgs({ args: argv, options: Object.fromEntries(FLAGS.map((flag) => [flag, { type: 'string' as const }])), strict: true });
+  const number = (flag: Flag): number | undefined => {
+    const raw = values[flag];
+    if (raw === undefined) return undefined;
+    const value = Number(raw);
+    if (raw.trim() === '' || !Number.isFinite(value)) throw new TypeError(`--${flag}: not a number: ${raw}`);
+    return value;
+  };
+  const emulator = await StripeEmulator.start({
+    port: number('port') ?? 12111,
+    seed: {
+      subscriptions: number('seed') ?? 0,
+      seed: number('seed-value'),
+      minItems: number('min-items'),
+      maxItems: number('max-items'),
+      now: number('now'),
+    },
+    latency: { fixedMs: number('latency') ?? 0, jitterMs: number('jitter') },
+    rateLimit: { perSecond: number('rate') ?? 0 },
+    failures: { errorShare: number('error-share'), dropShare: number('drop-share') },
+  });
+  print(JSON.stringify({ ready: true, url: emulator.url, port: emulator.port, subscriptions: number('seed') ?? 0 }));
+  return emulator;
+}
+
+// Run only as the program itself (through a bin symlink too), not when imported.
+if (process.argv[1] && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href) {
+  main(process.argv.slice(2)).then(
+    (emulator) => {
+      const stop = () => void emulator.stop();
+      process.once('SIGTERM', stop);
+      process.once('SIGINT', stop);
+    },
+    (error: unknown) => {
+      process.stderr.write(`stripe-emulator: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}
