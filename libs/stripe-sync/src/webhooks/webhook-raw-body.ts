@@ -17,7 +17,8 @@ export class WebhookRawBodyCapture {
   constructor(adapterHost: HttpAdapterHost, @Inject(WEBHOOK_ROUTE) route: string) {
     adapterHost.init$.subscribe(() => {
       const adapter = adapterHost.httpAdapter;
-      if (adapter.getType() === 'express') adapter.use(captureRawBody(`/${route}`));
+      // No adapter in an application context without HTTP.
+      if (adapter?.getType() === 'express') adapter.use(captureRawBody(`/${route}`));
     });
   }
 }
