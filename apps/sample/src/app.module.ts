@@ -4,6 +4,7 @@ import { TypeOrmModule, type TypeOrmModuleOptions } from '@nestjs/typeorm';
 import Database from 'better-sqlite3';
 import { StripeSyncModule } from 'nestjs-stripe-sync';
 import type { SampleConfig } from './sample.config.js';
+import { SubscriptionChangesLogger } from './subscription-changes.logger.js';
 
 /** The wiring a host app copies: its own database connection, the scheduler, and the Stripe mirror. */
 @Module({})
@@ -18,8 +19,10 @@ export class AppModule {
           apiKey: config.stripeApiKey,
           stripe: config.stripe,
           adminToken: config.adminToken,
+          webhookSecret: config.webhookSecret,
         }),
       ],
+      providers: [SubscriptionChangesLogger],
     };
   }
 }

@@ -9,6 +9,8 @@ export interface SampleConfig {
   sqlitePath: string;
   stripeApiKey?: string;
   stripe: StripeClientSettings;
+  /** Signing secret of the webhook endpoint; with the emulator, the one it gives. */
+  webhookSecret?: string;
   adminToken: string;
   adminTokenGenerated: boolean;
 }
@@ -22,6 +24,7 @@ export function readSampleConfig(env: NodeJS.ProcessEnv = process.env): SampleCo
     sqlitePath: env.SQLITE_PATH ?? 'stripe-sync.sqlite',
     stripeApiKey: env.STRIPE_API_KEY || undefined,
     stripe: env.STRIPE_API_BASE ? stripeSettingsFrom(env.STRIPE_API_BASE) : {},
+    webhookSecret: env.STRIPE_WEBHOOK_SECRET || undefined,
     adminToken: env.ADMIN_TOKEN || randomBytes(24).toString('base64url'),
     adminTokenGenerated: !env.ADMIN_TOKEN,
   };
