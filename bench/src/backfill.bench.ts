@@ -77,6 +77,7 @@ async function measure(url: string, parallelism: number) {
 
     const dataSource = app.get(DataSource);
     await checkMirror(url, dataSource);
+    if (summary.seen !== n) throw new Error(`The run counted ${summary.seen} objects of ${n}`);
     const unavoidable = Math.ceil(n / 100) + (await subscriptionsWithMoreThanTenItems(dataSource));
     const boundSeconds = rate > 0 ? unavoidable / rate : 0;
     return {

@@ -45,8 +45,10 @@ export class SyncRunStore {
 
   /** Saves the run's counters and the slices a page moved, in the page's own transaction. */
   async savePage(manager: EntityManager, run: StripeSyncRun, slices: StripeSyncSlice[]): Promise<void> {
-    await manager.upsert(StripeSyncRun, run, ['id']);
-    await manager.upsert(StripeSyncSlice, slices, ['id']);
+    // Copies: an upsert writes returned values back into the entities it is given, and other pages of the
+    // same run keep counting in these objects meanwhile.
+    await manager.upsert(StripeSyncRun, { ...run }, ['id']);
+    await manager.upsert(StripeSyncSlice, slices.map((slice) => ({ ...slice })), ['id']);
   }
 
   async save(run: StripeSyncRun): Promise<void> {
