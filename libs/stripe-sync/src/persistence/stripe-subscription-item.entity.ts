@@ -1,13 +1,10 @@
-import { Entity, Index, PrimaryColumn, Column } from 'typeorm';
-import { IdColumn, JsonColumn, TimestampColumn } from './mirror.columns.js';
-import type { MirrorEntity } from './mirror-entity.interface.js';
+import { Column, Entity, Index } from 'typeorm';
+import { IdColumn, TimestampColumn } from './mirror.columns.js';
+import { MirroredStripeObject } from './mirrored-stripe-object.js';
 
 /** One item of a mirrored subscription; items that leave their subscription are soft-deleted. */
 @Entity('stripe_subscription_items')
-export class StripeSubscriptionItem implements MirrorEntity {
-  @PrimaryColumn({ type: 'varchar', length: 255 })
-  id: string;
-
+export class StripeSubscriptionItem extends MirroredStripeObject {
   @Index()
   @IdColumn({ name: 'subscription_id' })
   subscriptionId: string;
@@ -29,20 +26,4 @@ export class StripeSubscriptionItem implements MirrorEntity {
 
   @TimestampColumn()
   created: Date | null;
-
-  @JsonColumn()
-  metadata: Record<string, string>;
-
-  @JsonColumn()
-  raw: Record<string, unknown>;
-
-  @TimestampColumn({ name: 'deleted_at' })
-  deletedAt: Date | null;
-
-  /** When Stripe's data in this row was true: a write never replaces a row observed later. */
-  @TimestampColumn({ name: 'observed_at', nullable: false })
-  observedAt: Date;
-
-  @TimestampColumn({ name: 'synced_at', nullable: false })
-  syncedAt: Date;
 }

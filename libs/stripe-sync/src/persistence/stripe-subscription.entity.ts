@@ -1,13 +1,10 @@
-import { Entity, Index, PrimaryColumn, Column } from 'typeorm';
-import { IdColumn, JsonColumn, TimestampColumn } from './mirror.columns.js';
-import type { MirrorEntity } from './mirror-entity.interface.js';
+import { Column, Entity, Index } from 'typeorm';
+import { IdColumn, TimestampColumn } from './mirror.columns.js';
+import { MirroredStripeObject } from './mirrored-stripe-object.js';
 
 /** One Stripe subscription as last seen; `raw` holds the object exactly as Stripe sent it. */
 @Entity('stripe_subscriptions')
-export class StripeSubscription implements MirrorEntity {
-  @PrimaryColumn({ type: 'varchar', length: 255 })
-  id: string;
-
+export class StripeSubscription extends MirroredStripeObject {
   /** No foreign key: the customer may not be mirrored. */
   @Index()
   @IdColumn({ name: 'customer_id' })
@@ -58,22 +55,6 @@ export class StripeSubscription implements MirrorEntity {
   @Column({ type: 'boolean', default: false })
   livemode: boolean;
 
-  @JsonColumn()
-  metadata: Record<string, string>;
-
   @TimestampColumn({ nullable: false })
   created: Date;
-
-  @JsonColumn()
-  raw: Record<string, unknown>;
-
-  @TimestampColumn({ name: 'deleted_at' })
-  deletedAt: Date | null;
-
-  /** When Stripe's data in this row was true: a write never replaces a row observed later. */
-  @TimestampColumn({ name: 'observed_at', nullable: false })
-  observedAt: Date;
-
-  @TimestampColumn({ name: 'synced_at', nullable: false })
-  syncedAt: Date;
 }

@@ -1,0 +1,102 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { ConsoleLogger } from '@nestjs/common';
+import { StripeSubscription } from 'nestjs-stripe-sync';
+import { StripeEmulator } from 'nestjs-stripe-sync-emulator';
+import { IsNull } from 'typeorm';
+import { ADMIN_TOKEN, API_KEY, createTestApp, type TestApp } from './support/app.js';
+import { testDatabases } from './support/databases.js';
+import { signed, WEBHOOK_SECRET } from './support/events.js';
+import { loadFixture } from './support/fixtures.js';
+
+const databases = await testDatabases();
+const SEEDED = 120;
+const auth = { Authorization: `Bearer ${ADMIN_TOKEN}` };
+
+/** Keeps every line the app logs, to look for secrets in it. */
+class CapturingLogger extends ConsoleLogger {
+  readonly lines: string[] = [];
+  protected override printMessages(messages: unknown[], context?: string, level?: string) {
+    this.lines.push(`${level} ${context} ${messages.map((m) => (m instanceof Error ? `${m.message} ${m.stack}` : JSON.stringify(m))).join(' ')}`);
+  }
+}
+
+describe.each(databases)('faults on %s', (database) => {
+  let emulator: StripeEmulator;
+  let t: TestApp | undefined;
+
+  beforeAll(async () => {
+    emulator = await StripeEmulator.start({ seed: { subscriptions: SEEDED, seed: 17 } });
+  });
+  afterAll(() => emulator.stop());
+  afterEach(async () => {
+    emulator.setRateLimit(undefined);
+    emulator.setFailures(undefined);
+    await t?.close();
+    t = undefined;
+  });
+
+  const live = (app: TestApp) => app.dataSource.getRepository(StripeSubscription).countBy({ deletedAt: IsNull() });
+
+  it('injects a rate limit far below the pace asked for: the governor slows down, retries every 429, and the run completes', async () => {
+    t = await createTestApp({ database, emulator, options: { requestsPerSecond: 40, stripe: { ...emulator.clientOptions(), maxNetworkRetries: 8 } } });
+    emulator.setRateLimit({ perSecond: 8 });
+    emulator.resetStats();
+
+    const summary = await t.subscriptions.syncAll();
+
+    expect(emulator.stats.rateLimited).toBeGreaterThan(0);
+    expect(summary.seen).toBe(SEEDED);
+    expect(await live(t)).toBe(SEEDED);
+  });
+
+  it('injects 500s and dropped connections on a share of requests: sync-all and sync-by-ids still complete', async () => {
+    t = await createTestApp({ database, emulator, options: { stripe: { ...emulator.clientOptions(), maxNetworkRetries: 8 } } });
+    emulator.setFailures({ errorShare: 0.15, dropShare: 0.1, seed: 4 });
+
+    const summary = await t.subscriptions.syncAll();
+    const ids = emulator.listSubscriptionIds().slice(0, 20);
+    const byIds = await t.subscriptions.syncByIds(ids);
+
+    expect(summary.seen).toBe(SEEDED);
+    expect(await live(t)).toBe(SEEDED);
+    expect(byIds).toEqual({ synced: ids, missing: [], failed: [] });
+  });
+
+  it('refuses a body over the JSON limit with 413 and writes nothing', async () => {
+    t = await createTestApp({ database, emulator });
+    const [subscription] = loadFixture<Record<string, unknown>[]>('django-stripe-sync-batch.json');
+    const huge = { batch: [{ ...subscription, metadata: { padding: 'x'.repeat(200_000) } }] };
+    const response = await t.http.post('/stripe/subscriptions/sync-batch').set(auth).send(huge);
+    expect(response.status).toBe(413);
+    expect(await live(t)).toBe(0);
+  });
+
+  it('never puts the Stripe key, the admin token or the webhook secret in logs or error bodies', async () => {
+    const logger = new CapturingLogger();
+    const locked = await StripeEmulator.start({ apiKeys: ['sk_test_some_other_key_entirely'], seed: 3 });
+    try {
+      t = await createTestApp({
+        database,
+        emulator: locked,
+        options: { webhookSecret: WEBHOOK_SECRET },
+        configure: (app) => app.useLogger(logger),
+      });
+      const bodies: string[] = [];
+      const record = (response: { text: string }) => bodies.push(response.text);
+      record(await t.http.post('/stripe/subscriptions/sync-all').set(auth));
+      record(await t.http.post('/stripe/subscriptions/sync-by-ids').set(auth).send({ ids: ['sub_123'] }));
+      record(await t.http.get('/stripe/subscriptions').set('Authorization', `Bearer ${ADMIN_TOKEN.slice(0, -1)}`));
+      const { payload } = signed({ id: 'evt_1', object: 'event' }, 'whsec_not_ours');
+      record(await t.http.post('/stripe/webhook').set('Stripe-Signature', `t=1,v1=${WEBHOOK_SECRET}`).set('Content-Type', 'application/json').send(payload));
+      await t.subscriptions.syncAll().catch(() => undefined);
+
+      expect(bodies[0]).toContain('Invalid API Key');
+      expect(logger.lines.join('\n')).toContain('Invalid API Key');
+      for (const secret of [API_KEY, ADMIN_TOKEN, WEBHOOK_SECRET]) {
+        for (const text of [...bodies, ...logger.lines]) expect(text).not.toContain(secret);
+      }
+    } finally {
+      await locked.stop();
+    }
+  });
+});
