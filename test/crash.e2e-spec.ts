@@ -1,0 +1,63 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { StripeSubscription, StripeSubscriptionItem, StripeSyncLock, StripeSyncRun } from 'nestjs-stripe-sync';
+import { StripeEmulator } from 'nestjs-stripe-sync-emulator';
+import { IsNull } from 'typeorm';
+import { createTestApp, type TestDatabase } from './support/app.js';
+import { createTestDatabase, testDatabases, type TestDatabaseKind } from './support/databases.js';
+
+/** The instance that dies and the one that takes over share a database: SQLite in memory cannot be shared. */
+const shared = (await testDatabases()).filter((kind): kind is Exclude<TestDatabaseKind, 'sqlite'> => kind !== 'sqlite');
+const SEEDED = 800;
+
+describe.each(shared)('a full sync whose database connection dies mid-run, on %s', (database) => {
+  let emulator: StripeEmulator;
+  let db: TestDatabase;
+
+  beforeAll(async () => {
+    emulator = await StripeEmulator.start({ seed: { subscriptions: SEEDED, seed: 33 } });
+    db = await createTestDatabase(database);
+  });
+  afterAll(async () => {
+    await db.drop();
+    await emulator.stop();
+  });
+
+  it('leaves no half-written page, and the next instance resumes the run and ends equal to Stripe', async () => {
+    const doomed = await createTestApp({ database, shared: db, emulator, options: { parallelism: 2 } });
+    // Slow list pages after the first two, so the connection can be cut while the run is going.
+    emulator.injectFault({ route: 'GET /v1/subscriptions', delayMs: 300, after: 2, times: 20 });
+    const running = doomed.subscriptions.syncAll();
+    running.catch(() => undefined);
+    const runs = doomed.dataSource.getRepository(StripeSyncRun);
+    while (((await runs.findOne({ where: {} }))?.seen ?? 0) === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+
+    // What the process leaves when it dies: its connection gone, its run marked running, its lease held.
+    await doomed.dataSource.destroy();
+    await expect(running).rejects.toThrow();
+    await doomed.app.close().catch(() => undefined);
+
+    const successor = await createTestApp({ database, shared: db, emulator });
+    try {
+      const run = await successor.dataSource.getRepository(StripeSyncRun).findOneOrFail({ where: {} });
+      expect(run.seen).toBeLessThan(SEEDED);
+      // Every written page is whole: each mirrored subscription has all its items.
+      const written = await successor.dataSource.getRepository(StripeSubscription).find();
+      const items = successor.dataSource.getRepository(StripeSubscriptionItem);
+      for (const row of written) {
+        expect(await items.countBy({ subscriptionId: row.id })).toBe(emulator.getSubscription(row.id)!.items.data.length);
+      }
+
+      // The dead instance's lease expires.
+      await successor.dataSource.getRepository(StripeSyncLock).update({ name: 'sync-all:subscription' }, { expiresAt: new Date(Date.now() - 1000) });
+      const resumed = await successor.subscriptions.syncAll();
+
+      expect(resumed.runId).toBe(run.id);
+      expect(resumed.seen).toBe(SEEDED);
+      expect(await successor.dataSource.getRepository(StripeSubscription).countBy({ deletedAt: IsNull() })).toBe(SEEDED);
+      const totalItems = emulator.listSubscriptionIds().reduce((sum, id) => sum + emulator.getSubscription(id)!.items.data.length, 0);
+      expect(await items.countBy({ deletedAt: IsNull() })).toBe(totalItems);
+    } finally {
+      await successor.close();
+    }
+  });
+});
