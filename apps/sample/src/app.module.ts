@@ -2,7 +2,10 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 import { TypeOrmModule, type TypeOrmModuleOptions } from '@nestjs/typeorm';
 import Database from 'better-sqlite3';
+import { TerminusModule } from '@nestjs/terminus';
 import { StripeSyncModule } from 'nestjs-stripe-sync';
+import { StripeSyncHealthModule } from 'nestjs-stripe-sync/health';
+import { HealthController } from './health.controller.js';
 import type { SampleConfig } from './sample.config.js';
 import { SubscriptionChangesLogger } from './subscription-changes.logger.js';
 
@@ -21,7 +24,10 @@ export class AppModule {
           adminToken: config.adminToken,
           webhookSecret: config.webhookSecret,
         }),
+        TerminusModule,
+        StripeSyncHealthModule,
       ],
+      controllers: [HealthController],
       providers: [SubscriptionChangesLogger],
     };
   }
