@@ -1,10 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import Stripe from 'stripe';
 import { StripeEmulator } from './index.js';
-
-function clientFor(emulator: StripeEmulator): Stripe {
-  return new Stripe('sk_test_123', { ...emulator.clientOptions(), maxNetworkRetries: 0 });
-}
+import { clientFor } from './emulator.test-support.js';
 
 /** 'ok', or the status and SDK error type a request failed with. */
 function outcome(promise: Promise<unknown>): Promise<string> {

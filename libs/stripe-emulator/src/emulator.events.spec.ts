@@ -1,21 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import Stripe from 'stripe';
 import { StripeEmulator } from './index.js';
+import { clientFor, rejection } from './emulator.test-support.js';
 
 const NOW = 1_780_000_000;
-
-function clientFor(emulator: StripeEmulator): Stripe {
-  return new Stripe('sk_test_123', { ...emulator.clientOptions(), maxNetworkRetries: 0 });
-}
-
-async function rejection(promise: Promise<unknown>): Promise<Stripe.errors.StripeError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Stripe.errors.StripeError;
-  }
-  throw new Error('expected the request to fail');
-}
 
 describe('StripeEmulator writes and events', () => {
   let emulator: StripeEmulator;

@@ -2,15 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import Stripe from 'stripe';
 import { StripeEmulator } from './index.js';
 import { subscriptionItemTemplate, subscriptionTemplate } from './emulator.fixtures.js';
+import { clientFor, rejection } from './emulator.test-support.js';
 
 const NOW = 1_780_000_000; // pinned so that the generated data does not depend on the day the tests run
 const SEED = { subscriptions: 250, seed: 7, now: NOW };
 
 /** A client that does not retry, so that every failure the emulator answers reaches the test. */
-function clientFor(emulator: StripeEmulator, key = 'sk_test_123'): Stripe {
-  return new Stripe(key, { ...emulator.clientOptions(), maxNetworkRetries: 0 });
-}
-
 /** Every subscription the list endpoint returns for `params`, page by page as the sync does. */
 async function listAll(stripe: Stripe, params: Stripe.SubscriptionListParams = {}): Promise<Stripe.Subscription[]> {
   const all: Stripe.Subscription[] = [];
@@ -20,15 +17,6 @@ async function listAll(stripe: Stripe, params: Stripe.SubscriptionListParams = {
     all.push(...page.data);
   } while (page.has_more);
   return all;
-}
-
-async function rejection(promise: Promise<unknown>): Promise<Stripe.errors.StripeError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Stripe.errors.StripeError;
-  }
-  throw new Error('expected the request to fail');
 }
 
 describe('StripeEmulator', () => {

@@ -118,10 +118,6 @@ export abstract class StripeActionService<TEntity extends MirrorEntity & { creat
     return 'refetched';
   }
 
-  get isSyncAllRunning(): boolean {
-    return this.runningSyncAll !== null;
-  }
-
   /**
    * Pages through every object and upserts each page in one transaction. Only when every page was written are
    * rows Stripe no longer returned soft-deleted; a failed run soft-deletes nothing, and the next call resumes it.

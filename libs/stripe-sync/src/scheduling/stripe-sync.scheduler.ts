@@ -41,12 +41,8 @@ export class StripeSyncScheduler implements OnApplicationBootstrap, OnApplicatio
     if (this.registry?.doesExist('cron', SYNC_CRON_JOB_NAME)) this.registry.deleteCronJob(SYNC_CRON_JOB_NAME);
   }
 
-  /** One scheduled run; never overlaps the previous one. */
+  /** One scheduled run; a full sync still going (here or in another instance) makes it skip with a log line. */
   async tick(): Promise<void> {
-    if (this.subscriptions.isSyncAllRunning) {
-      this.logger.log('Scheduled sync skipped: the previous run is still going');
-      return;
-    }
     await this.logged('Scheduled event catch-up', () => this.events.syncEvents());
     await this.logged('Scheduled sync', () => this.subscriptions.syncAll());
   }
