@@ -29,11 +29,13 @@ export interface BackfillSource<TEntity extends MirrorEntity> {
 }
 
 const PROGRESS_INTERVAL_MS = 10_000;
+const TOTALS_INTERVAL_MS = 1_000;
 
 /**
  * Pages a run's slices in parallel, `parallelism` at a time. Each page is written with its slice's cursor in one
  * transaction, so a run that stops can be resumed from its slices. A slice still being paged is split in two
- * when a worker would otherwise idle: the older half becomes a slice of its own.
+ * when a worker would otherwise idle: the older half becomes a slice of its own. The run's totals are saved
+ * apart from the pages, every second and at the end.
  */
 export class Backfill<TEntity extends MirrorEntity> {
   private readonly slices: StripeSyncSlice[];
@@ -43,6 +45,7 @@ export class Backfill<TEntity extends MirrorEntity> {
   private failure: unknown;
   private readonly startedAt = Date.now();
   private readonly seenAtStart: number;
+  private savingTotals: Promise<void> | null = null;
 
   constructor(
     private readonly source: BackfillSource<TEntity>,
@@ -60,10 +63,15 @@ export class Backfill<TEntity extends MirrorEntity> {
 
   async execute(): Promise<void> {
     const progress = setInterval(() => this.logProgress(), PROGRESS_INTERVAL_MS);
+    const totals = setInterval(() => this.saveTotals(), TOTALS_INTERVAL_MS);
     try {
       await Promise.all(Array.from({ length: this.parallelism }, () => this.work()));
     } finally {
       clearInterval(progress);
+      clearInterval(totals);
+      await this.savingTotals;
+      // The caller saves the run with its outcome.
+      this.store.addUpTotals(this.state.run, this.slices, this.tally.count);
     }
     if (this.failure !== undefined) throw this.failure;
   }
@@ -107,7 +115,7 @@ export class Backfill<TEntity extends MirrorEntity> {
         // Split before asking for the next page, so that no page reaches into the part given away.
         const split = slice.done ? null : this.splitIfIdle(slice);
         next = slice.done ? null : this.fetch(slice);
-        await this.writePage(records, page.requestedAt, split ? [slice, split] : [slice]);
+        await this.writePage(records, page.requestedAt, slice, split);
         if (split) {
           this.slices.push(split);
           this.pending.push(split);
@@ -136,16 +144,26 @@ export class Backfill<TEntity extends MirrorEntity> {
     return older;
   }
 
-  private async writePage(records: MirrorRecord<TEntity>[], observedAt: Date, slices: StripeSyncSlice[]): Promise<void> {
-    const { run } = this.state;
+  /** Writes a page with the slices it moved: its own, and the part split off it, if any. */
+  private async writePage(records: MirrorRecord<TEntity>[], observedAt: Date, slice: StripeSyncSlice, split: StripeSyncSlice | null) {
     await this.writer.write(this.source.tables, records, observedAt, async (manager, counts) => {
-      run.seen += records.length;
-      run.inserted += counts.inserted;
-      run.updated += counts.updated;
-      run.restored += counts.restored;
-      run.requests = this.tally.count;
-      await this.store.savePage(manager, run, slices);
+      slice.inserted += counts.inserted;
+      slice.updated += counts.updated;
+      slice.restored += counts.restored;
+      await this.store.saveSlices(manager, split ? [slice, split] : [slice]);
     });
+  }
+
+  /** Saves the run's totals unless a save is still under way. */
+  private saveTotals(): void {
+    if (this.savingTotals) return;
+    this.store.addUpTotals(this.state.run, this.slices, this.tally.count);
+    // Through the writer's transactions, which SQLite runs one at a time.
+    this.savingTotals = this.writer
+      .transaction((manager) => this.store.saveTotals(manager, this.state.run))
+      // A database that fails here fails the page writes too; the totals are saved with the run when it ends.
+      .catch(() => undefined)
+      .finally(() => (this.savingTotals = null));
   }
 
   private notify(): void {
@@ -154,6 +172,7 @@ export class Backfill<TEntity extends MirrorEntity> {
 
   private logProgress(): void {
     const { run } = this.state;
+    this.store.addUpTotals(run, this.slices, this.tally.count);
     const seconds = (Date.now() - this.startedAt) / 1000;
     const perSecond = (run.seen - this.seenAtStart) / seconds;
     this.logger.log(

@@ -11,7 +11,10 @@ export function idOf(value: string | { id: string } | null | undefined): string 
   return value?.id ?? null;
 }
 
-/** The object as Stripe sent it, as a plain JSON value (drops the SDK's non-enumerable extras). */
+/**
+ * The object as Stripe sent it, without the SDK's non-enumerable extras. A shallow copy, not a deep one: the
+ * JSON column serialises it once, when it is written.
+ */
 export function toRaw(object: object): Record<string, unknown> {
-  return JSON.parse(JSON.stringify(object)) as Record<string, unknown>;
+  return { ...object };
 }

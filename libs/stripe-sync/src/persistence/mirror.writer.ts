@@ -109,17 +109,15 @@ export class MirrorWriter {
     for (const table of tables.children) {
       const rows: MirrorRow<MirrorEntity>[] = [];
       const completeParentIds: string[] = [];
-      const keptIds: string[] = [];
       for (const record of records) {
         for (const set of record.children.filter((child) => child.table.target === table.target)) {
           rows.push(...set.rows);
-          if (!set.complete) continue;
-          completeParentIds.push(record.row.id);
-          keptIds.push(...set.rows.map((row) => row.id));
+          // A parent new to the mirror has no children in it to sweep.
+          if (set.complete && existing.has(record.row.id)) completeParentIds.push(record.row.id);
         }
       }
       await this.upsert(manager, table.target, rows, stamps);
-      await this.sweepChildren(manager, table, completeParentIds, keptIds, observedAt);
+      await this.sweepChildren(manager, table, completeParentIds, observedAt);
     }
 
     const restored = [...existing.values()].filter((deletedAt) => deletedAt !== null).length;
@@ -195,13 +193,15 @@ export class MirrorWriter {
     }
   }
 
-  /** Soft-deletes the children of `parentIds` that are not among `keptIds`, unless a newer write holds them. */
-  private async sweepChildren(manager: EntityManager, table: ChildTable, parentIds: string[], keptIds: string[], observedAt: Date) {
+  /**
+   * Soft-deletes the children of `parentIds` that the upsert just before did not write: every child it wrote
+   * (or kept, being newer) is observed at `observedAt` or later, so an older one is no longer in the parent.
+   */
+  private async sweepChildren(manager: EntityManager, table: ChildTable, parentIds: string[], observedAt: Date) {
     if (parentIds.length === 0) return;
     await this.markDeleted(manager, table.target, observedAt, (qb, meta) => {
       qb.andWhere(`${this.column(meta, table.parentProperty)} IN (:...parentIds)`, { parentIds });
-      qb.andWhere(`${this.column(meta, 'observedAt')} <= :observedAt`, { observedAt });
-      if (keptIds.length > 0) qb.andWhere(`${this.column(meta, 'id')} NOT IN (:...keptIds)`, { keptIds });
+      qb.andWhere(`${this.column(meta, 'observedAt')} < :observedAt`, { observedAt });
     });
   }
 

@@ -76,6 +76,16 @@ export class StripeSyncSlice {
   @Column({ type: 'boolean', default: false })
   done: boolean;
 
+  /** What the slice's pages wrote; the run's totals are the sums over its slices. */
   @Column({ type: 'integer', default: 0 })
   objects: number;
+
+  @Column({ type: 'integer', default: 0 })
+  inserted: number;
+
+  @Column({ type: 'integer', default: 0 })
+  updated: number;
+
+  @Column({ type: 'integer', default: 0 })
+  restored: number;
 }

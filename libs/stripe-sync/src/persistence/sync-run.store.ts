@@ -20,7 +20,11 @@ export class SyncRunStore {
   /** The latest run of `object` that did not complete (its process died, or it failed), with its slices. */
   async unfinished(object: string): Promise<RunState | null> {
     const run = await this.runs.findOne({ where: { object, status: In(['running', 'failed']) }, order: { startedAt: 'DESC' } });
-    return run && { run, slices: await this.slices.findBy({ runId: run.id }) };
+    if (!run) return null;
+    const slices = await this.slices.findBy({ runId: run.id });
+    // The run's row may lag its slices, which commit with their pages.
+    addUpSlices(run, slices);
+    return { run, slices };
   }
 
   /** The run of `object` marked running, if any (it may belong to another instance). */
@@ -40,15 +44,28 @@ export class SyncRunStore {
   }
 
   newSlice(runId: string, createdGte: number, createdLt: number | null): StripeSyncSlice {
-    return this.slices.create({ id: randomUUID(), runId, createdGte, createdLt, cursor: null, cursorCreated: null, done: false, objects: 0 });
+    return this.slices.create({ id: randomUUID(), runId, createdGte, createdLt, cursor: null, cursorCreated: null, done: false, objects: 0, inserted: 0, updated: 0, restored: 0 });
   }
 
-  /** Saves the run's counters and the slices a page moved, in the page's own transaction. */
-  async savePage(manager: EntityManager, run: StripeSyncRun, slices: StripeSyncSlice[]): Promise<void> {
-    // Copies: an upsert writes returned values back into the entities it is given, and other pages of the
-    // same run keep counting in these objects meanwhile.
-    await manager.upsert(StripeSyncRun, { ...run }, ['id']);
+  /**
+   * Saves the slices a page moved, in the page's own transaction. The run's row is left out: pages written in
+   * parallel would queue on it; `saveTotals` brings it up to date.
+   */
+  async saveSlices(manager: EntityManager, slices: StripeSyncSlice[]): Promise<void> {
+    // Copies: an upsert writes returned values back into the entities it is given.
     await manager.upsert(StripeSyncSlice, slices.map((slice) => ({ ...slice })), ['id']);
+  }
+
+  /** Sets the run's totals from its slices (in memory). */
+  addUpTotals(run: StripeSyncRun, slices: StripeSyncSlice[], requests: number): void {
+    addUpSlices(run, slices);
+    run.requests = requests;
+  }
+
+  /** Saves the run's totals (not its status). */
+  async saveTotals(manager: EntityManager, run: StripeSyncRun): Promise<void> {
+    const { seen, inserted, updated, restored, requests } = run;
+    await manager.update(StripeSyncRun, { id: run.id }, { seen, inserted, updated, restored, requests });
   }
 
   async save(run: StripeSyncRun): Promise<void> {
@@ -62,5 +79,15 @@ export class SyncRunStore {
   async get(id: string): Promise<RunState | null> {
     const run = await this.runs.findOneBy({ id });
     return run && { run, slices: await this.slices.find({ where: { runId: id }, order: { createdGte: 'DESC' } }) };
+  }
+}
+
+function addUpSlices(run: StripeSyncRun, slices: StripeSyncSlice[]): void {
+  run.seen = run.inserted = run.updated = run.restored = 0;
+  for (const slice of slices) {
+    run.seen += slice.objects;
+    run.inserted += slice.inserted;
+    run.updated += slice.updated;
+    run.restored += slice.restored;
   }
 }

@@ -44,7 +44,8 @@ export class StripeSyncInit1795759421504 implements MigrationInterface {
     await queryRunner.query(
       "CREATE TABLE `stripe_sync_slices` (`id` varchar(36) NOT NULL, `run_id` varchar(36) NOT NULL, " +
       "`created_gte` bigint NOT NULL, `created_lt` bigint NULL, `cursor` varchar(255) NULL, " +
-      "`cursor_created` bigint NULL, `done` tinyint NOT NULL DEFAULT 0, `objects` int NOT NULL DEFAULT '0', " +
+      "`cursor_created` bigint NULL, `done` tinyint NOT NULL DEFAULT 0, `objects` int NOT NULL DEFAULT '0', `inserted` int NOT NULL DEFAULT '0', " +
+      "`updated` int NOT NULL DEFAULT '0', `restored` int NOT NULL DEFAULT '0', " +
       "INDEX `IDX_01471418cb6b7b75151d9ec51c` (`run_id`), " +
       "PRIMARY KEY (`id`)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin",
     );

@@ -54,7 +54,8 @@ export class StripeSyncInit1795759421504 implements MigrationInterface {
       `CREATE TABLE ${table('stripe_sync_slices')} ("id" character varying(36) NOT NULL, ` +
       `"run_id" character varying(36) NOT NULL, "created_gte" bigint NOT NULL, "created_lt" bigint, ` +
       `"cursor" character varying(255), "cursor_created" bigint, "done" boolean NOT NULL DEFAULT false, ` +
-      `"objects" integer NOT NULL DEFAULT '0', CONSTRAINT "PK_82aae0e19a859c5842268cbd4f9" PRIMARY KEY ("id"))`,
+      `"objects" integer NOT NULL DEFAULT '0', "inserted" integer NOT NULL DEFAULT '0', ` +
+      `"updated" integer NOT NULL DEFAULT '0', "restored" integer NOT NULL DEFAULT '0', CONSTRAINT "PK_82aae0e19a859c5842268cbd4f9" PRIMARY KEY ("id"))`,
     );
     await queryRunner.query(`CREATE INDEX "IDX_01471418cb6b7b75151d9ec51c" ON ${table('stripe_sync_slices')} ("run_id")`);
     await queryRunner.query(

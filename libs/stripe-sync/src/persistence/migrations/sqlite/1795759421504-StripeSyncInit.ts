@@ -40,7 +40,8 @@ export class StripeSyncInit1795759421504 implements MigrationInterface {
     await queryRunner.query(
       `CREATE TABLE "stripe_sync_slices" ("id" varchar(36) PRIMARY KEY NOT NULL, "run_id" varchar(36) NOT NULL, ` +
       `"created_gte" bigint NOT NULL, "created_lt" bigint, "cursor" varchar(255), "cursor_created" bigint, ` +
-      `"done" boolean NOT NULL DEFAULT (0), "objects" integer NOT NULL DEFAULT (0))`,
+      `"done" boolean NOT NULL DEFAULT (0), "objects" integer NOT NULL DEFAULT (0), ` +
+      `"inserted" integer NOT NULL DEFAULT (0), "updated" integer NOT NULL DEFAULT (0), "restored" integer NOT NULL DEFAULT (0))`,
     );
     await queryRunner.query(`CREATE INDEX "IDX_01471418cb6b7b75151d9ec51c" ON "stripe_sync_slices" ("run_id")`);
     await queryRunner.query(
