@@ -131,6 +131,21 @@ describe.each(databases)('subscription routes on %s', (database) => {
         expect(live.map((item) => item.id).sort()).toEqual(kept.map((item) => item.id).sort());
         expect(await items().countBy({ subscriptionId: id })).toBe(all.length);
       });
+
+      it('lists the items of a subscription again when the last embedded one was deleted after the subscription was read', async () => {
+        const id = emulator.listSubscriptionIds().find((sid) => emulator.getSubscription(sid)!.items.data.length > 11)!;
+        const read = emulator.getSubscription(id)!;
+        const asRead = { ...read, items: { ...read.items, data: read.items.data.slice(0, 10), has_more: true } };
+        const remaining = read.items.data.filter((_, i) => i !== 9);
+        emulator.putSubscription({ ...read, items: { ...read.items, data: remaining } });
+        emulator.resetStats();
+
+        await t.subscriptions.sync(asRead);
+
+        const live = await items().findBy({ subscriptionId: id, deletedAt: IsNull() });
+        expect(live.map((item) => item.id).sort()).toEqual(remaining.map((item) => item.id).sort());
+        expect(emulator.stats.byRoute['GET /v1/subscription_items']).toBe(2);
+      });
     });
 
     describe('POST /stripe/subscriptions/sync-batch', () => {

@@ -1,5 +1,5 @@
 /**
- * Backfill benchmark: `npm run bench -- [--n 20000] [--latency 150] [--jitter 50] [--rate 25] [--parallelism 8]`.
+ * Backfill benchmark: `npm run bench -- [--n 20000] [--latency 150] [--jitter 50] [--rate 25] [--parallelism 4]`.
  *
  * Starts the Stripe emulator in a process of its own with Stripe-like latency and a test-mode rate limit, seeds it
  * with N subscriptions (1 to 15 items each), runs `syncAll()` into PostgreSQL (DATABASE_URL) or else a fresh
@@ -28,7 +28,8 @@ const { values } = parseArgs({
     latency: { type: 'string', default: '150' },
     jitter: { type: 'string', default: '50' },
     rate: { type: 'string', default: '25' },
-    parallelism: { type: 'string', default: '8' },
+    // The module's default.
+    parallelism: { type: 'string', default: '4' },
   },
 });
 const n = Number(values.n);

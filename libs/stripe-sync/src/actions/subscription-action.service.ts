@@ -6,6 +6,7 @@ import type { ResolvedStripeSyncOptions } from '../interfaces/stripe-sync-option
 import { MirrorWriter, type MirrorRecord, type MirrorTables } from '../persistence/mirror.writer.js';
 import { StripeSubscriptionItem } from '../persistence/stripe-subscription-item.entity.js';
 import { StripeSubscription } from '../persistence/stripe-subscription.entity.js';
+import { isResourceMissing } from '../stripe/stripe-errors.js';
 import { InjectStripeClient } from '../stripe/stripe.decorators.js';
 import { STRIPE_SYNC_OPTIONS } from '../stripe-sync.constants.js';
 import { SyncLeases } from '../persistence/sync-leases.js';
@@ -83,8 +84,9 @@ export class SubscriptionActionService extends StripeActionService<StripeSubscri
   protected async toRecord(subscription: SubscriptionPayload, tally: RequestTally | null): Promise<MirrorRecord<StripeSubscription>> {
     const embedded = subscription.items ?? { data: [], has_more: false };
     let items: SubscriptionItemPayload[] = embedded.data;
-    // Stripe embeds at most 10 items; the rest are fetched only when it says there are more.
-    if (embedded.has_more && tally) items = await this.listAllItems(subscription.id, tally);
+    // Stripe embeds at most 10 items, the first page of the item list: the rest are fetched only when it says
+    // there are more, from the last embedded one on.
+    if (embedded.has_more && tally) items = await this.listRemainingItems(subscription.id, embedded.data, tally);
     const rows = items.map((item) => toSubscriptionItemRow(item, subscription.id));
     return {
       row: toSubscriptionRow(subscription, rows),
@@ -92,9 +94,18 @@ export class SubscriptionActionService extends StripeActionService<StripeSubscri
     };
   }
 
-  private async listAllItems(subscriptionId: string, tally: RequestTally): Promise<SubscriptionItemPayload[]> {
+  private async listRemainingItems(subscriptionId: string, first: SubscriptionItemPayload[], tally: RequestTally) {
+    try {
+      return [...first, ...(await this.listItems(subscriptionId, first.at(-1)?.id, tally))];
+    } catch (error) {
+      // The last embedded item was deleted since: list them all again.
+      if (first.length === 0 || !isResourceMissing(error)) throw error;
+      return this.listItems(subscriptionId, undefined, tally);
+    }
+  }
+
+  private async listItems(subscriptionId: string, startingAfter: string | undefined, tally: RequestTally) {
     const items: SubscriptionItemPayload[] = [];
-    let startingAfter: string | undefined;
     do {
       tally.count++;
       const page = await this.stripe.subscriptionItems.list({
