@@ -16,6 +16,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { constants, PerformanceObserver } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { StripeSubscription, StripeSyncModule, SubscriptionActionService } from 'nestjs-stripe-sync';
@@ -68,6 +69,15 @@ async function measure(url: string, parallelism: number) {
   const app = await NestFactory.createApplicationContext(BenchModule, { logger: ['error', 'warn'] });
   let peakRss = process.memoryUsage().rss;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
+  // The heap right after each full collection is what the run keeps alive; the rest of the RSS is V8's slack.
+  let peakLiveHeap = 0;
+  const collections = new PerformanceObserver((list) => {
+    const entries = list.getEntries() as { detail?: { kind?: number } }[];
+    if (entries.some((entry) => entry.detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR)) {
+      peakLiveHeap = Math.max(peakLiveHeap, process.memoryUsage().heapUsed);
+    }
+  });
+  collections.observe({ entryTypes: ['gc'] });
   try {
     const before = await control<EmulatorStats>(url, '/_emulator/stats');
     const started = performance.now();
@@ -75,6 +85,7 @@ async function measure(url: string, parallelism: number) {
     const seconds = (performance.now() - started) / 1000;
     const after = await control<EmulatorStats>(url, '/_emulator/stats');
     clearInterval(sampler);
+    collections.disconnect();
 
     const dataSource = app.get(DataSource);
     await checkMirror(url, dataSource);
@@ -91,11 +102,13 @@ async function measure(url: string, parallelism: number) {
       boundSeconds: round(boundSeconds),
       ratioToBound: rate > 0 ? round(boundSeconds / seconds) : null,
       peakRssMb: Math.round(peakRss / 2 ** 20),
+      peakLiveHeapMb: Math.round(peakLiveHeap / 2 ** 20),
       db: database.kind,
       parallelism,
     };
   } finally {
     clearInterval(sampler);
+    collections.disconnect();
     await app.close();
     await database.drop();
   }

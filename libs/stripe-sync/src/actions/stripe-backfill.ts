@@ -2,7 +2,7 @@ import type { Logger } from '@nestjs/common';
 import type { MirrorEntity } from '../persistence/mirror-entity.interface.js';
 import type { MirrorRecord, MirrorTables, MirrorWriter } from '../persistence/mirror.writer.js';
 import type { StripeSyncSlice } from '../persistence/stripe-sync-run.entity.js';
-import type { RunState, SyncRunStore } from '../persistence/sync-run.store.js';
+import { addUpSlices, type RunState, type SyncRunStore } from '../persistence/sync-run.store.js';
 import type { RequestTally } from './stripe-action.service.js';
 
 /** One list request: a page of a `created` range, newest first, after a cursor. */
@@ -71,7 +71,7 @@ export class Backfill<TEntity extends MirrorEntity> {
       clearInterval(totals);
       await this.savingTotals;
       // The caller saves the run with its outcome.
-      this.store.addUpTotals(this.state.run, this.slices, this.tally.count);
+      this.addUpTotals();
     }
     if (this.failure !== undefined) throw this.failure;
   }
@@ -157,7 +157,7 @@ export class Backfill<TEntity extends MirrorEntity> {
   /** Saves the run's totals unless a save is still under way. */
   private saveTotals(): void {
     if (this.savingTotals) return;
-    this.store.addUpTotals(this.state.run, this.slices, this.tally.count);
+    this.addUpTotals();
     // Through the writer's transactions, which SQLite runs one at a time.
     this.savingTotals = this.writer
       .transaction((manager) => this.store.saveTotals(manager, this.state.run))
@@ -166,13 +166,18 @@ export class Backfill<TEntity extends MirrorEntity> {
       .finally(() => (this.savingTotals = null));
   }
 
+  private addUpTotals(): void {
+    addUpSlices(this.state.run, this.slices);
+    this.state.run.requests = this.tally.count;
+  }
+
   private notify(): void {
     for (const wake of this.waiters.splice(0)) wake();
   }
 
   private logProgress(): void {
     const { run } = this.state;
-    this.store.addUpTotals(run, this.slices, this.tally.count);
+    this.addUpTotals();
     const seconds = (Date.now() - this.startedAt) / 1000;
     const perSecond = (run.seen - this.seenAtStart) / seconds;
     this.logger.log(

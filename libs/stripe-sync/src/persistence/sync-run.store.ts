@@ -56,12 +56,6 @@ export class SyncRunStore {
     await manager.upsert(StripeSyncSlice, slices.map((slice) => ({ ...slice })), ['id']);
   }
 
-  /** Sets the run's totals from its slices (in memory). */
-  addUpTotals(run: StripeSyncRun, slices: StripeSyncSlice[], requests: number): void {
-    addUpSlices(run, slices);
-    run.requests = requests;
-  }
-
   /** Saves the run's totals (not its status). */
   async saveTotals(manager: EntityManager, run: StripeSyncRun): Promise<void> {
     const { seen, inserted, updated, restored, requests } = run;
@@ -82,7 +76,8 @@ export class SyncRunStore {
   }
 }
 
-function addUpSlices(run: StripeSyncRun, slices: StripeSyncSlice[]): void {
+/** Sets the run's totals to the sums over its slices (in memory). */
+export function addUpSlices(run: StripeSyncRun, slices: StripeSyncSlice[]): void {
   run.seen = run.inserted = run.updated = run.restored = 0;
   for (const slice of slices) {
     run.seen += slice.objects;
