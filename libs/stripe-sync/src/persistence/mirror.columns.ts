@@ -11,6 +11,9 @@ export const IdColumn = (options: ColumnOptions = {}) => Column({ type: 'varchar
 /** Milliseconds, as a `Date` holds: MySQL's datetime would drop them, and `observed_at` guards compare them. */
 export const TimestampColumn = (options: ColumnOptions = {}) => Column({ type: Date, precision: 3, nullable: true, ...options });
 
+/** A counter that starts at zero. */
+export const CountColumn = (options: ColumnOptions = {}) => Column({ type: 'integer', default: 0, ...options });
+
 export const JsonColumn = (options: ColumnOptions = {}) => Column({ type: 'json', ...options });
 
 /** PostgreSQL and MySQL hand bigints back as strings; Unix times fit a JavaScript number. */

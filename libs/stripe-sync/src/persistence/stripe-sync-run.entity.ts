@@ -1,12 +1,24 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
-import { TimestampColumn, UnixTimeColumn } from './mirror.columns.js';
+import { CountColumn, TimestampColumn, UnixTimeColumn } from './mirror.columns.js';
 
 export type SyncRunStatus = 'running' | 'completed' | 'failed';
+
+/** What pages wrote: counted per slice, and for the whole run as the sums over its slices. */
+export abstract class SyncWriteCounts {
+  @CountColumn()
+  inserted: number;
+
+  @CountColumn()
+  updated: number;
+
+  @CountColumn()
+  restored: number;
+}
 
 /** One full sync of one kind of object; an unfinished one (process died, or failed) is resumed by the next. */
 @Entity('stripe_sync_runs')
 @Index(['object', 'status'])
-export class StripeSyncRun {
+export class StripeSyncRun extends SyncWriteCounts {
   @PrimaryColumn({ type: 'varchar', length: 36 })
   id: string;
 
@@ -22,22 +34,13 @@ export class StripeSyncRun {
   @TimestampColumn({ name: 'finished_at' })
   finishedAt: Date | null;
 
-  @Column({ type: 'integer', default: 0 })
+  @CountColumn()
   seen: number;
 
-  @Column({ type: 'integer', default: 0 })
-  inserted: number;
-
-  @Column({ type: 'integer', default: 0 })
-  updated: number;
-
-  @Column({ type: 'integer', default: 0 })
-  restored: number;
-
-  @Column({ name: 'soft_deleted', type: 'integer', default: 0 })
+  @CountColumn({ name: 'soft_deleted' })
   softDeleted: number;
 
-  @Column({ type: 'integer', default: 0 })
+  @CountColumn()
   requests: number;
 
   @Column({ type: 'text', nullable: true })
@@ -49,7 +52,7 @@ export class StripeSyncRun {
  * paged in parallel, and a cursor saved with each page lets a resumed run go on where it stopped.
  */
 @Entity('stripe_sync_slices')
-export class StripeSyncSlice {
+export class StripeSyncSlice extends SyncWriteCounts {
   @PrimaryColumn({ type: 'varchar', length: 36 })
   id: string;
 
@@ -76,16 +79,7 @@ export class StripeSyncSlice {
   @Column({ type: 'boolean', default: false })
   done: boolean;
 
-  /** What the slice's pages wrote; the run's totals are the sums over its slices. */
-  @Column({ type: 'integer', default: 0 })
+  /** Objects the slice's pages wrote. */
+  @CountColumn()
   objects: number;
-
-  @Column({ type: 'integer', default: 0 })
-  inserted: number;
-
-  @Column({ type: 'integer', default: 0 })
-  updated: number;
-
-  @Column({ type: 'integer', default: 0 })
-  restored: number;
 }
