@@ -140,7 +140,9 @@ async function subscriptionsWithMoreThanTenItems(dataSource: DataSource): Promis
 async function startEmulator(): Promise<{ url: string; process: ChildProcess }> {
   const cli = createRequire(import.meta.url).resolve('nestjs-stripe-sync-emulator').replace(/index\.js$/, 'emulator.cli.js');
   const args = ['--port', '0', '--seed', String(n), '--latency', values.latency!, '--jitter', values.jitter!, '--rate', String(rate)];
-  const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  // NODE_OPTIONS are meant for the measured process, not for the emulator standing in for Stripe.
+  const env = { ...process.env, NODE_OPTIONS: '' };
+  const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'inherit'], env });
   const [line] = await new Promise<string[]>((resolve, reject) => {
     createInterface({ input: child.stdout! }).once('line', (first) => resolve([first]));
     child.once('exit', (code) => reject(new Error(`The emulator exited with ${code}`)));
