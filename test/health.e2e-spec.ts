@@ -1,30 +1,17 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { Controller, Get, Module } from '@nestjs/common';
-import { HealthCheck, HealthCheckService, TerminusModule } from '@nestjs/terminus';
+import { Module } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
 import { StripeSyncRun } from 'nestjs-stripe-sync';
 import { StripeEmulator } from 'nestjs-stripe-sync-emulator';
 import { randomUUID } from 'node:crypto';
 import { StripeSyncHealthIndicator, StripeSyncHealthModule } from 'nestjs-stripe-sync/health';
+// The sample app's own health route, as the terminus docs write it.
+import { HealthController } from '../apps/sample/src/health.controller.js';
 import { ADMIN_TOKEN, API_KEY, createTestApp, type TestApp } from './support/app.js';
 import { testDatabases } from './support/databases.js';
 
 const databases = await testDatabases();
 const HOURS = 3600_000;
-
-/** The host app's health route, as the terminus docs write it. */
-@Controller('health')
-class HealthController {
-  constructor(
-    private readonly health: HealthCheckService,
-    private readonly stripeSync: StripeSyncHealthIndicator,
-  ) {}
-
-  @Get()
-  @HealthCheck()
-  check() {
-    return this.health.check([() => this.stripeSync.isHealthy()]);
-  }
-}
 
 @Module({ imports: [TerminusModule, StripeSyncHealthModule], controllers: [HealthController] })
 class HealthModule {}
