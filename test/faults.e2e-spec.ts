@@ -4,13 +4,14 @@ import { StripeSubscription } from 'nestjs-stripe-sync';
 import { StripeEmulator } from 'nestjs-stripe-sync-emulator';
 import { IsNull } from 'typeorm';
 import { ADMIN_TOKEN, API_KEY, createTestApp, type TestApp } from './support/app.js';
-import { testDatabases } from './support/databases.js';
+import { createTestDatabase, testDatabases } from './support/databases.js';
 import { signed, WEBHOOK_SECRET } from './support/events.js';
 import { loadFixture } from './support/fixtures.js';
 
 const databases = await testDatabases();
 const SEEDED = 120;
 const auth = { Authorization: `Bearer ${ADMIN_TOKEN}` };
+const live = (app: TestApp) => app.dataSource.getRepository(StripeSubscription).countBy({ deletedAt: IsNull() });
 
 /** Keeps every line the app logs, to look for secrets in it. */
 class CapturingLogger extends ConsoleLogger {
@@ -34,8 +35,6 @@ describe.each(databases)('faults on %s', (database) => {
     await t?.close();
     t = undefined;
   });
-
-  const live = (app: TestApp) => app.dataSource.getRepository(StripeSubscription).countBy({ deletedAt: IsNull() });
 
   it('injects a rate limit far below the pace asked for: the governor slows down, retries every 429, and the run completes', async () => {
     t = await createTestApp({ database, emulator, options: { requestsPerSecond: 40, stripe: { ...emulator.clientOptions(), maxNetworkRetries: 8 } } });
@@ -97,6 +96,38 @@ describe.each(databases)('faults on %s', (database) => {
       }
     } finally {
       await locked.stop();
+    }
+  });
+});
+
+describe.each(databases.filter((kind) => kind === 'postgres'))('a pooler that loses prepared statements, on %s', (database) => {
+  it('stops preparing the upserts, writes the page again unprepared, and the run completes', async () => {
+    // Above one page, so the upserts of full chunks are prepared.
+    const emulator = await StripeEmulator.start({ seed: { subscriptions: 250, seed: 19 } });
+    const db = await createTestDatabase(database);
+    // One connection, so that what the test does to it is what the module's transactions meet.
+    const single = { ...db, options: { ...db.options, extra: { max: 1 } } } as typeof db;
+    const t = await createTestApp({ database, shared: single, emulator });
+    const prepared = async () =>
+      (await t.dataSource.query(`SELECT name FROM pg_prepared_statements WHERE name LIKE 'stripe_sync_%'`)).length;
+    try {
+      await t.subscriptions.syncAll();
+      expect(await prepared()).toBeGreaterThan(0);
+
+      // What a pooler in transaction mode does when the next transaction lands on another server connection.
+      await t.dataSource.query('DEALLOCATE ALL');
+      const [id] = emulator.listSubscriptionIds();
+      emulator.updateSubscription(id, { metadata: { after: 'deallocate' } });
+      const summary = await t.subscriptions.syncAll();
+
+      expect(summary.seen).toBe(250);
+      expect(await prepared()).toBe(0);
+      expect((await t.subscriptions.findOne(id)).metadata).toEqual({ after: 'deallocate' });
+      expect(await live(t)).toBe(250);
+    } finally {
+      await t.close();
+      await db.drop();
+      await emulator.stop();
     }
   });
 });

@@ -1,8 +1,10 @@
-import type { DataSource } from 'typeorm';
+import { createHash } from 'node:crypto';
+import { type DataSource, type EntityManager, QueryFailedError } from 'typeorm';
 
 /**
- * What differs between the databases the mirror runs on, in one place: the guarded multi-row upsert, how a
- * duplicate key is reported, and whether transactions must be queued (SQLite has a single connection).
+ * What differs between the databases the mirror runs on, in one place: the guarded multi-row upsert and how it
+ * is sent, how a duplicate key is reported, and whether transactions must be queued (SQLite has a single
+ * connection).
  */
 export interface MirrorDialect {
   /** Runs one transaction at a time. */
@@ -12,21 +14,35 @@ export interface MirrorDialect {
    * observed later than the new one (`guardColumn`): an older write never replaces newer data.
    */
   guardedUpsert(table: string, columns: string[], rowCount: number, key: string, guardColumn: string): string;
+  /** Runs a statement the writer sends over and over, such as the upsert of a full chunk of rows. */
+  runRepeated(manager: EntityManager, sql: string, parameters: unknown[]): Promise<unknown>;
+  /**
+   * True when `error` says a connection pooler lost a prepared statement; the dialect then stops preparing
+   * and the failed transaction can be run again.
+   */
+  stopPreparing(error: unknown): boolean;
   isDuplicateKey(error: unknown): boolean;
 }
+
+const runPlain = (manager: EntityManager, sql: string, parameters: unknown[]) => manager.query(sql, parameters);
+
 
 export function mirrorDialect(dataSource: DataSource): MirrorDialect {
   const escape = (name: string) => dataSource.driver.escape(name);
   switch (dataSource.options.type) {
-    case 'postgres':
+    case 'postgres': {
+      const prepared = new PreparedStatements();
       return {
         serialTransactions: false,
         guardedUpsert: (table, columns, rowCount, key, guard) =>
           `${insertValues(table, columns, rowCount, escape, (i) => `$${i + 1}`)} ON CONFLICT (${escape(key)}) DO UPDATE SET ` +
           `${columns.map((c) => `${escape(c)} = EXCLUDED.${escape(c)}`).join(', ')} ` +
           `WHERE ${table}.${escape(guard)} <= EXCLUDED.${escape(guard)}`,
+        runRepeated: (manager, sql, parameters) => prepared.run(manager, sql, parameters),
+        stopPreparing: (error) => prepared.stopOn(error),
         isDuplicateKey: (error) => driverCode(error) === '23505',
       };
+    }
     case 'better-sqlite3':
       return {
         serialTransactions: true,
@@ -34,6 +50,9 @@ export function mirrorDialect(dataSource: DataSource): MirrorDialect {
           `${insertValues(table, columns, rowCount, escape, () => '?')} ON CONFLICT (${escape(key)}) DO UPDATE SET ` +
           `${columns.map((c) => `${escape(c)} = excluded.${escape(c)}`).join(', ')} ` +
           `WHERE ${table}.${escape(guard)} <= excluded.${escape(guard)}`,
+        // TypeORM keeps a cache of prepared statements by their text.
+        runRepeated: runPlain,
+        stopPreparing: () => false,
         isDuplicateKey: (error) => /^SQLITE_CONSTRAINT_(PRIMARYKEY|UNIQUE)$/.test(String(driverCode(error))),
       };
     case 'mysql':
@@ -50,10 +69,58 @@ export function mirrorDialect(dataSource: DataSource): MirrorDialect {
             ordered.map((c) => `${escape(c)} = IF(${newer}, VALUES(${escape(c)}), ${escape(c)})`).join(', ')
           );
         },
+        runRepeated: runPlain,
+        stopPreparing: () => false,
         isDuplicateKey: (error) => driverCode(error) === 'ER_DUP_ENTRY',
       };
     default:
       throw new Error(`nestjs-stripe-sync does not support ${dataSource.options.type} databases (PostgreSQL, MySQL/MariaDB, SQLite)`);
+  }
+}
+
+/** The part of a `pg` client the prepared statements use. */
+interface PgClient {
+  query(config: { name: string; text: string; values: unknown[] }): Promise<unknown>;
+}
+
+/**
+ * Runs repeated statements as named prepared statements: PostgreSQL parses and plans each one once per
+ * connection instead of on every page (about a quarter of its CPU in a full sync). A pooler in transaction mode
+ * may not keep them (PgBouncer before 1.21, or with max_prepared_statements = 0); the first error that shows it
+ * turns them off for the process.
+ */
+class PreparedStatements {
+  private enabled = true;
+  private readonly names = new Map<string, string>();
+
+  async run(manager: EntityManager, sql: string, parameters: unknown[]): Promise<unknown> {
+    const runner = manager.queryRunner;
+    if (!this.enabled || !runner) return runPlain(manager, sql, parameters);
+    const client = (await runner.connect()) as PgClient;
+    manager.connection.logger.logQuery(sql, parameters, runner);
+    try {
+      return await client.query({ name: this.nameOf(sql), text: sql, values: parameters });
+    } catch (error) {
+      manager.connection.logger.logQueryError(error as Error, sql, parameters, runner);
+      throw new QueryFailedError(sql, parameters, error as Error);
+    }
+  }
+
+  stopOn(error: unknown): boolean {
+    // 26000: no such prepared statement; 42P05: it exists already. A connection that keeps its own never says either.
+    if (!this.enabled || !['26000', '42P05'].includes(String(driverCode(error)))) return false;
+    this.enabled = false;
+    return true;
+  }
+
+  /** Named after the text, so that one name never stands for two statements. */
+  private nameOf(sql: string): string {
+    let name = this.names.get(sql);
+    if (!name) {
+      name = `stripe_sync_${createHash('sha256').update(sql).digest('hex').slice(0, 32)}`;
+      this.names.set(sql, name);
+    }
+    return name;
   }
 }
 

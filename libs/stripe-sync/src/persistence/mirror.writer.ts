@@ -39,6 +39,9 @@ export interface WriteCounts {
 /** Bound parameters per statement, well under what every dialect accepts (SQLite's limit is the lowest: 32,766). */
 const MAX_PARAMETERS_PER_STATEMENT = 30_000;
 
+/** Rows per upsert: every full chunk sends the same statement, so the database can keep it prepared. */
+const ROWS_PER_UPSERT = 100;
+
 /**
  * Writes the mirror with set-based statements: each call upserts many rows in a constant number of statements,
  * inside one transaction. Every row carries `observed_at`, the time Stripe's data was true; a write never
@@ -55,7 +58,13 @@ export class MirrorWriter {
 
   /** Runs `work` in a transaction (queued on SQLite, which has one connection). */
   transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    const run = () => this.dataSource.transaction(work);
+    const run = () =>
+      this.dataSource.transaction(work).catch((error: unknown) => {
+        // A pooler lost a prepared upsert, which fails before anything else in `work`: nothing was committed, so
+        // the same work runs again, unprepared.
+        if (this.dialect.stopPreparing(error)) return this.dataSource.transaction(work);
+        throw error;
+      });
     if (!this.dialect.serialTransactions) return run();
     const result = this.serialQueue.then(run, run);
     this.serialQueue = result.catch(() => undefined);
@@ -183,13 +192,14 @@ export class MirrorWriter {
     const table = meta.tablePath.split('.').map((part) => driver.escape(part)).join('.');
     const columns = meta.columns.map((column) => column.databaseName);
     const guard = this.column(meta, 'observedAt', false);
-    const perStatement = Math.max(1, Math.floor(MAX_PARAMETERS_PER_STATEMENT / columns.length));
-    for (const chunk of chunks(rows, perStatement)) {
+    for (const chunk of chunks(rows, ROWS_PER_UPSERT)) {
       const parameters = chunk.flatMap((row) => {
         const entity = { ...row, deletedAt: null, ...stamps };
         return meta.columns.map((column) => driver.preparePersistentValue(column.getEntityValue(entity), column));
       });
-      await manager.query(this.dialect.guardedUpsert(table, columns, chunk.length, this.column(meta, 'id', false), guard), parameters);
+      const sql = this.dialect.guardedUpsert(table, columns, chunk.length, this.column(meta, 'id', false), guard);
+      if (chunk.length === ROWS_PER_UPSERT) await this.dialect.runRepeated(manager, sql, parameters);
+      else await manager.query(sql, parameters);
     }
   }
 
