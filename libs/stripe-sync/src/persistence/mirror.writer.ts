@@ -51,6 +51,7 @@ const ROWS_PER_UPSERT = 100;
 export class MirrorWriter {
   private readonly dialect: MirrorDialect;
   private serialQueue: Promise<unknown> = Promise.resolve();
+  private readonly fullChunkSql = new Map<string, string>();
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {
     this.dialect = mirrorDialect(dataSource);
@@ -189,18 +190,32 @@ export class MirrorWriter {
     rows = [...new Map(rows.map((row) => [row.id, row])).values()];
     const { driver } = this.dataSource;
     const meta = manager.connection.getMetadata(target);
-    const table = meta.tablePath.split('.').map((part) => driver.escape(part)).join('.');
-    const columns = meta.columns.map((column) => column.databaseName);
-    const guard = this.column(meta, 'observedAt', false);
+    const bookkeeping: Record<string, unknown> = { deletedAt: null, ...stamps };
     for (const chunk of chunks(rows, ROWS_PER_UPSERT)) {
-      const parameters = chunk.flatMap((row) => {
-        const entity = { ...row, deletedAt: null, ...stamps };
-        return meta.columns.map((column) => driver.preparePersistentValue(column.getEntityValue(entity), column));
-      });
-      const sql = this.dialect.guardedUpsert(table, columns, chunk.length, this.column(meta, 'id', false), guard);
+      const parameters: unknown[] = [];
+      for (const row of chunk) {
+        for (const column of meta.columns) {
+          const value = column.propertyName in bookkeeping ? bookkeeping[column.propertyName] : column.getEntityValue(row);
+          parameters.push(driver.preparePersistentValue(value, column));
+        }
+      }
+      const sql = this.upsertSql(meta, chunk.length);
       if (chunk.length === ROWS_PER_UPSERT) await this.dialect.runRepeated(manager, sql, parameters);
       else await manager.query(sql, parameters);
     }
+  }
+
+  /** The guarded upsert of `rowCount` rows into the table of `meta`; the one of a full chunk is built once. */
+  private upsertSql(meta: EntityMetadata, rowCount: number): string {
+    const key = rowCount === ROWS_PER_UPSERT ? meta.tablePath : null;
+    const cached = key && this.fullChunkSql.get(key);
+    if (cached) return cached;
+    const { driver } = this.dataSource;
+    const table = meta.tablePath.split('.').map((part) => driver.escape(part)).join('.');
+    const columns = meta.columns.map((column) => column.databaseName);
+    const sql = this.dialect.guardedUpsert(table, columns, rowCount, this.column(meta, 'id', false), this.column(meta, 'observedAt', false));
+    if (key) this.fullChunkSql.set(key, sql);
+    return sql;
   }
 
   /**
