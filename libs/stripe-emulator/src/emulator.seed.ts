@@ -70,18 +70,27 @@ export function prng(seed: number): () => number {
 
 const ALPHANUMERIC = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 const BASE = ALPHANUMERIC.length;
+const UNDERSCORE = '_'.charCodeAt(0);
 
 /** `prefix_` and one alphanumeric per digit (0..61). */
 function idOf(prefix: string, digits: number[]): string {
-  const codes = Array.from(`${prefix}_`, (char) => char.charCodeAt(0));
+  const codes: number[] = [];
+  for (let i = 0; i < prefix.length; i++) codes.push(prefix.charCodeAt(i));
+  codes.push(UNDERSCORE);
   for (const digit of digits) codes.push(ALPHANUMERIC.charCodeAt(digit));
   // One flat string: appending char by char would leave a chain of string nodes per id, hundreds of bytes each.
-  return String.fromCharCode(...codes);
+  return String.fromCharCode.apply(null, codes);
 }
 
 /** An id shaped like Stripe's: `prefix_` and `length` alphanumerics. */
 export function makeId(prefix: string, length: number, random: () => number): string {
-  return idOf(prefix, Array.from({ length }, () => Math.floor(random() * BASE)));
+  return idOf(prefix, randomDigits(length, random));
+}
+
+function randomDigits(length: number, random: () => number): number[] {
+  const digits: number[] = [];
+  for (let i = 0; i < length; i++) digits.push(Math.floor(random() * BASE));
+  return digits;
 }
 
 /** A generated id is 16 random characters, then 8 that encode its batch (3 digits) and index (5). */
@@ -96,8 +105,7 @@ const MAX_BATCHES = BASE ** 3;
  * the id still looks random.
  */
 function seededId(batch: number, index: number, seed: number): string {
-  const random = prng(seed ^ 0x2545f491);
-  const digits = Array.from({ length: ID_RANDOM }, () => Math.floor(random() * BASE));
+  const digits = randomDigits(ID_RANDOM, prng(seed ^ 0x2545f491));
   let position = batch * PER_BATCH + index;
   const encoded: number[] = [];
   for (let i = ID_POSITION - 1; i >= 0; i--) {
