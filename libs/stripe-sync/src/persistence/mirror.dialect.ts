@@ -26,7 +26,6 @@ export interface MirrorDialect {
 
 const runPlain = (manager: EntityManager, sql: string, parameters: unknown[]) => manager.query(sql, parameters);
 
-
 export function mirrorDialect(dataSource: DataSource): MirrorDialect {
   const escape = (name: string) => dataSource.driver.escape(name);
   switch (dataSource.options.type) {

@@ -43,8 +43,8 @@ const MAX_PARAMETERS_PER_STATEMENT = 30_000;
 const ROWS_PER_UPSERT = 100;
 
 /**
- * Writes the mirror with set-based statements: each call upserts many rows in a constant number of statements,
- * inside one transaction. Every row carries `observed_at`, the time Stripe's data was true; a write never
+ * Writes the mirror with set-based statements: each call upserts its rows 100 to a statement, inside one
+ * transaction. Every row carries `observed_at`, the time Stripe's data was true; a write never
  * replaces a row observed later (the guard is inside the upsert, so it holds against concurrent writers).
  */
 @Injectable()
