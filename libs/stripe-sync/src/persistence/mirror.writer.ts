@@ -199,23 +199,27 @@ export class MirrorWriter {
           parameters.push(driver.preparePersistentValue(value, column));
         }
       }
-      const sql = this.upsertSql(meta, chunk.length);
-      if (chunk.length === ROWS_PER_UPSERT) await this.dialect.runRepeated(manager, sql, parameters);
-      else await manager.query(sql, parameters);
+      if (chunk.length === ROWS_PER_UPSERT) await this.dialect.runRepeated(manager, this.fullChunkUpsert(meta), parameters);
+      else await manager.query(this.upsertSql(meta, chunk.length), parameters);
     }
   }
 
-  /** The guarded upsert of `rowCount` rows into the table of `meta`; the one of a full chunk is built once. */
+  /** The upsert of a full chunk into the table of `meta`, built once: the same text every time. */
+  private fullChunkUpsert(meta: EntityMetadata): string {
+    let sql = this.fullChunkSql.get(meta.tablePath);
+    if (!sql) {
+      sql = this.upsertSql(meta, ROWS_PER_UPSERT);
+      this.fullChunkSql.set(meta.tablePath, sql);
+    }
+    return sql;
+  }
+
+  /** The guarded upsert of `rowCount` rows into the table of `meta`. */
   private upsertSql(meta: EntityMetadata, rowCount: number): string {
-    const key = rowCount === ROWS_PER_UPSERT ? meta.tablePath : null;
-    const cached = key && this.fullChunkSql.get(key);
-    if (cached) return cached;
     const { driver } = this.dataSource;
     const table = meta.tablePath.split('.').map((part) => driver.escape(part)).join('.');
     const columns = meta.columns.map((column) => column.databaseName);
-    const sql = this.dialect.guardedUpsert(table, columns, rowCount, this.column(meta, 'id', false), this.column(meta, 'observedAt', false));
-    if (key) this.fullChunkSql.set(key, sql);
-    return sql;
+    return this.dialect.guardedUpsert(table, columns, rowCount, this.column(meta, 'id', false), this.column(meta, 'observedAt', false));
   }
 
   /**
