@@ -35,9 +35,19 @@ const { values } = parseArgs({
 });
 const n = Number(values.n);
 const rate = Number(values.rate);
+/** Dropped on Ctrl-C or SIGTERM too, so an interrupted benchmark leaves no schema or file behind. */
+let databaseInUse: { drop(): Promise<void> } | null = null;
 
 async function main() {
   const emulator = await startEmulator();
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      emulator.process.kill('SIGTERM');
+      void Promise.resolve(databaseInUse?.drop())
+        .catch((error: unknown) => console.error(error))
+        .finally(() => process.exit(1));
+    });
+  }
   try {
     for (const parallelism of [Number(values.parallelism), 1]) {
       console.log(JSON.stringify(await measure(emulator.url, parallelism)));
@@ -50,6 +60,7 @@ async function main() {
 /** One full sync into a fresh database, checked against the emulator. */
 async function measure(url: string, parallelism: number) {
   const database = await freshDatabase();
+  databaseInUse = database;
   const { hostname, port } = new URL(url);
   @Module({
     imports: [
@@ -110,6 +121,7 @@ async function measure(url: string, parallelism: number) {
     clearInterval(sampler);
     collections.disconnect();
     await app.close();
+    databaseInUse = null;
     await database.drop();
   }
 }
