@@ -98,6 +98,10 @@ const ID_RANDOM = 16;
 const ID_POSITION = 8;
 const PER_BATCH = BASE ** 5;
 const MAX_BATCHES = BASE ** 3;
+/** A generated item id is 4 random characters, then its subscription's 8 position digits and its own index (2). */
+const ITEM_ID_RANDOM = 4;
+const ITEM_INDEX_DIGITS = 2;
+const MAX_ITEMS = BASE ** ITEM_INDEX_DIGITS;
 
 /**
  * The id of a generated subscription. The store finds a record from its id alone, with no index
@@ -105,14 +109,33 @@ const MAX_BATCHES = BASE ** 3;
  * the id still looks random.
  */
 function seededId(batch: number, index: number, seed: number): string {
-  const digits = randomDigits(ID_RANDOM, prng(seed ^ 0x2545f491));
-  let position = batch * PER_BATCH + index;
-  const encoded: number[] = [];
-  for (let i = ID_POSITION - 1; i >= 0; i--) {
-    encoded[i] = ((position % BASE) + digits[i]) % BASE;
-    position = Math.floor(position / BASE);
+  return positionalId('sub', randomDigits(ID_RANDOM, prng(seed ^ 0x2545f491)), digitsOf(batch * PER_BATCH + index, ID_POSITION));
+}
+
+/**
+ * The id of the `itemIndex`th generated item of a subscription: unique because its position is in it (random
+ * digits alone collide within a million subscriptions, whose PRNG streams overlap).
+ */
+function seededItemId(record: SeededSubscription, itemIndex: number, random: () => number): string {
+  // Draws as many digits as a random id of this length, so that the rest of the generated data stays the same.
+  const drawn = randomDigits(ITEM_ID_RANDOM + ID_POSITION + ITEM_INDEX_DIGITS, random);
+  const position = [...digitsOf(record.batch.index * PER_BATCH + record.index, ID_POSITION), ...digitsOf(itemIndex, ITEM_INDEX_DIGITS)];
+  return positionalId('si', drawn.slice(0, ITEM_ID_RANDOM), position);
+}
+
+/** `random` digits, then the `position` digits each offset by a random one. */
+function positionalId(prefix: string, random: number[], position: number[]): string {
+  return idOf(prefix, random.concat(position.map((digit, i) => (digit + random[i % random.length]) % BASE)));
+}
+
+/** `value` in `width` base-62 digits, most significant first. */
+function digitsOf(value: number, width: number): number[] {
+  const digits: number[] = [];
+  for (let i = width - 1; i >= 0; i--) {
+    digits[i] = value % BASE;
+    value = Math.floor(value / BASE);
   }
-  return idOf('sub', digits.concat(encoded));
+  return digits;
 }
 
 /** Where the generated subscription with this id would be; the caller checks that the whole id matches. */
@@ -171,8 +194,8 @@ function resolveOptions(options: SeedOptions) {
   if (!Number.isInteger(subscriptions) || subscriptions < 0 || subscriptions > PER_BATCH) {
     throw new RangeError(`seed: subscriptions must be an integer within 0..${PER_BATCH}`);
   }
-  if (!Number.isInteger(minItems) || !Number.isInteger(maxItems) || minItems < 1 || maxItems < minItems) {
-    throw new RangeError('seed: need integers 1 <= minItems <= maxItems');
+  if (!Number.isInteger(minItems) || !Number.isInteger(maxItems) || minItems < 1 || maxItems < minItems || maxItems > MAX_ITEMS) {
+    throw new RangeError(`seed: need integers 1 <= minItems <= maxItems <= ${MAX_ITEMS}`);
   }
   if (!(canceledShare >= 0 && canceledShare <= 1)) throw new RangeError('seed: canceledShare must be within 0..1');
   if (!Number.isInteger(customers) || customers < 1) throw new RangeError('seed: customers must be an integer >= 1');
@@ -349,13 +372,14 @@ export function renderSeeded(record: SeededSubscription): Stripe.Subscription {
 
 function generateItems(
   random: () => number,
-  { id, created, batch }: SeededSubscription,
+  record: SeededSubscription,
   interval: Interval,
   currency: string,
   until: number,
   periodStart: number,
   periodEnd: number,
 ): Stripe.SubscriptionItem[] {
+  const { id, created, batch } = record;
   const count = between(random, batch.minItems, batch.maxItems);
   // A subscription holds each price at most once, so draw distinct products.
   const catalogSize = Math.max(PRODUCT_CATALOG_SIZE, batch.maxItems);
@@ -364,7 +388,7 @@ function generateItems(
   const items = [...products].map((product, index): Stripe.SubscriptionItem => ({
     ...subscriptionItemTemplate,
     ...catalogPrice(product, interval, currency),
-    id: makeId('si', 14, random),
+    id: seededItemId(record, index, random),
     // Most items come with the subscription; some were added later.
     created: index === 0 || random() < 0.7 ? created : between(random, created, until),
     current_period_start: periodStart,

@@ -239,6 +239,19 @@ describe('StripeEmulator', () => {
       }
     });
 
+    it('gives every generated item an id of its own, across subscriptions and seed calls', async () => {
+      // This seed once gave two subscriptions items with the same ids.
+      const many = await StripeEmulator.start({ seed: { subscriptions: 800, seed: 35 } });
+      try {
+        many.seed({ subscriptions: 800, seed: 35 });
+        const ids = many.listSubscriptionIds().flatMap((id) => many.getSubscription(id)!.items.data.map((item) => item.id));
+        expect(ids.length).toBeGreaterThan(1600);
+        expect(new Set(ids).size).toBe(ids.length);
+      } finally {
+        await many.stop();
+      }
+    });
+
     it('keeps ids unique when the same seed is applied twice', async () => {
       const twice = await StripeEmulator.start({ seed: { ...SEED, subscriptions: 50 } });
       try {
