@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { StripeSubscription, StripeSubscriptionItem, StripeSyncLock, StripeSyncRun } from 'nestjs-stripe-sync';
 import { StripeEmulator } from 'nestjs-stripe-sync-emulator';
+import pg from 'pg';
 import { IsNull } from 'typeorm';
 import { createTestApp, type TestDatabase } from './support/app.js';
-import { createTestDatabase, testDatabases, type TestDatabaseKind } from './support/databases.js';
+import { createTestDatabase, POSTGRES_URL, testDatabases, type TestDatabaseKind } from './support/databases.js';
 
 /** The instance that dies and the one that takes over share a database: SQLite in memory cannot be shared. */
 const shared = (await testDatabases()).filter((kind): kind is Exclude<TestDatabaseKind, 'sqlite'> => kind !== 'sqlite');
@@ -58,6 +59,58 @@ describe.each(shared)('a full sync whose database connection dies mid-run, on %s
       expect(await items.countBy({ deletedAt: IsNull() })).toBe(totalItems);
     } finally {
       await successor.close();
+    }
+  });
+});
+
+/** Runs one statement as the server's administrator, over a connection to the default test database. */
+async function admin(sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: POSTGRES_URL });
+  await client.connect();
+  await client.query(sql).finally(() => client.end());
+}
+
+describe.each(shared.filter((kind) => kind === 'postgres'))('a full sync whose database stops answering mid-run and comes back, on %s', () => {
+  it('fails without half-written pages, and the same instance resumes the run once the database is back', async () => {
+    const emulator = await StripeEmulator.start({ seed: { subscriptions: SEEDED, seed: 35 } });
+    // A database of its own, so that it can refuse connections while the server goes on serving the others.
+    const name = `stripe_sync_outage_${process.pid}`;
+    await admin(`CREATE DATABASE ${name}`);
+    const url = new URL(POSTGRES_URL);
+    url.pathname = `/${name}`;
+    const db: TestDatabase = { options: { type: 'postgres', url: url.href, synchronize: true, autoLoadEntities: true }, drop: async () => undefined };
+    const t = await createTestApp({ database: 'postgres', shared: db, emulator, options: { parallelism: 2 } });
+    try {
+      emulator.injectFault({ route: 'GET /v1/subscriptions', delayMs: 300, after: 2, times: 20 });
+      const running = t.subscriptions.syncAll();
+      running.catch(() => undefined);
+      const runs = t.dataSource.getRepository(StripeSyncRun);
+      while (((await runs.findOne({ where: {} }))?.seen ?? 0) === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+
+      // What a database restart or failover looks like from the app: every connection cut, new ones refused.
+      await admin(`ALTER DATABASE ${name} ALLOW_CONNECTIONS false`);
+      await admin(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '${name}'`);
+      await expect(running).rejects.toThrow();
+      await admin(`ALTER DATABASE ${name} ALLOW_CONNECTIONS true`);
+
+      const run = await runs.findOneOrFail({ where: {} });
+      expect(run.seen).toBeLessThan(SEEDED);
+      const items = t.dataSource.getRepository(StripeSubscriptionItem);
+      for (const row of await t.dataSource.getRepository(StripeSubscription).find()) {
+        expect(await items.countBy({ subscriptionId: row.id })).toBe(emulator.getSubscription(row.id)!.items.data.length);
+      }
+
+      const resumed = await t.subscriptions.syncAll();
+
+      expect(resumed.runId).toBe(run.id);
+      expect(resumed.seen).toBe(SEEDED);
+      expect(await t.dataSource.getRepository(StripeSubscription).countBy({ deletedAt: IsNull() })).toBe(SEEDED);
+      const totalItems = emulator.listSubscriptionIds().reduce((sum, id) => sum + emulator.getSubscription(id)!.items.data.length, 0);
+      expect(await items.countBy({ deletedAt: IsNull() })).toBe(totalItems);
+    } finally {
+      await t.close();
+      await admin(`DROP DATABASE ${name} WITH (FORCE)`);
+      await emulator.stop();
     }
   });
 });
