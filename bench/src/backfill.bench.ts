@@ -19,9 +19,9 @@ import { join } from 'node:path';
 import { constants, PerformanceObserver } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { StripeSubscription, StripeSyncModule, SubscriptionActionService } from 'nestjs-stripe-sync';
+import { StripeSubscription, StripeSubscriptionItem, StripeSyncModule, SubscriptionActionService } from 'nestjs-stripe-sync';
 import pg from 'pg';
-import { DataSource } from 'typeorm';
+import { DataSource, In, IsNull } from 'typeorm';
 
 const { values } = parseArgs({
   options: {
@@ -37,11 +37,14 @@ const n = Number(values.n);
 const rate = Number(values.rate);
 /** Dropped on Ctrl-C or SIGTERM too, so an interrupted benchmark leaves no schema or file behind. */
 let databaseInUse: { drop(): Promise<void> } | null = null;
+/** Set on Ctrl-C or SIGTERM: the run then fails as its database goes, which is not worth reporting. */
+let interrupted = false;
 
 async function main() {
   const emulator = await startEmulator();
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
+      interrupted = true;
       emulator.process.kill('SIGTERM');
       void Promise.resolve(databaseInUse?.drop())
         .catch((error: unknown) => console.error(error))
@@ -59,8 +62,10 @@ async function main() {
 
 /** One full sync into a fresh database, checked against the emulator. */
 async function measure(url: string, parallelism: number) {
-  const database = await freshDatabase();
-  databaseInUse = database;
+  const creating = freshDatabase();
+  // Registered before it exists, so that a signal while it is being created still drops it.
+  databaseInUse = { drop: () => creating.then((database) => database.drop()) };
+  const database = await creating;
   const { hostname, port } = new URL(url);
   @Module({
     imports: [
@@ -113,7 +118,8 @@ async function measure(url: string, parallelism: number) {
       boundSeconds: round(boundSeconds),
       ratioToBound: rate > 0 ? round(boundSeconds / seconds) : null,
       peakRssMb: Math.round(peakRss / 2 ** 20),
-      peakLiveHeapMb: Math.round(peakLiveHeap / 2 ** 20),
+      // null when the run was too short for a full collection.
+      peakLiveHeapMb: peakLiveHeap > 0 ? Math.round(peakLiveHeap / 2 ** 20) : null,
       db: database.kind,
       parallelism,
     };
@@ -126,12 +132,26 @@ async function measure(url: string, parallelism: number) {
   }
 }
 
-/** The mirror holds exactly the emulator's subscriptions, none soft-deleted. */
+/** The mirror holds exactly the emulator's subscriptions and their items, none soft-deleted. */
 async function checkMirror(url: string, dataSource: DataSource) {
   const expected = new Set<string>();
+  let expectedItems = 0;
+  const items = dataSource.getRepository(StripeSubscriptionItem);
   for (let offset = 0; ; offset += 10_000) {
-    const page = await control<IdsPage>(url, `/_emulator/subscriptions/ids?offset=${offset}&limit=10000`);
-    page.data.forEach((id) => expected.add(id));
+    const page = await control<ItemIdsPage>(url, `/_emulator/subscriptions/items?offset=${offset}&limit=10000`);
+    const mirrored = new Map<string, string[]>();
+    const rows = await items.find({
+      select: { id: true, subscriptionId: true },
+      where: { subscriptionId: In(page.data.map(({ id }) => id)), deletedAt: IsNull() },
+    });
+    for (const row of rows) mirrored.set(row.subscriptionId, [...(mirrored.get(row.subscriptionId) ?? []), row.id]);
+    for (const subscription of page.data) {
+      expected.add(subscription.id);
+      expectedItems += subscription.items.length;
+      if (sorted(mirrored.get(subscription.id) ?? []) !== sorted(subscription.items)) {
+        throw new Error(`Mirror differs from the emulator: the items of ${subscription.id}`);
+      }
+    }
     if (!page.has_more) break;
   }
   const rows = await dataSource.getRepository(StripeSubscription).find({ select: { id: true, deletedAt: true } });
@@ -140,6 +160,12 @@ async function checkMirror(url: string, dataSource: DataSource) {
   if (live.size !== expected.size || rows.length !== expected.size || missing.length > 0) {
     throw new Error(`Mirror differs from the emulator: ${live.size} live rows of ${rows.length}, ${expected.size} expected, ${missing.length} missing`);
   }
+  const liveItems = await items.countBy({ deletedAt: IsNull() });
+  if (liveItems !== expectedItems) throw new Error(`Mirror differs from the emulator: ${liveItems} live items, ${expectedItems} expected`);
+}
+
+function sorted(ids: string[]): string {
+  return [...ids].sort().join(',');
 }
 
 async function subscriptionsWithMoreThanTenItems(dataSource: DataSource): Promise<number> {
@@ -167,8 +193,8 @@ interface EmulatorStats {
   rateLimited: number;
 }
 
-interface IdsPage {
-  data: string[];
+interface ItemIdsPage {
+  data: { id: string; items: string[] }[];
   has_more: boolean;
 }
 
@@ -190,8 +216,15 @@ async function freshDatabase(): Promise<{ kind: string; options: TypeOrmModuleOp
     await admin(`CREATE SCHEMA "${schema}"`);
     return {
       kind: 'postgres',
-      options: { type: 'postgres', url: process.env.DATABASE_URL, schema, extra: { options: `-c search_path=${schema}` }, ...common },
-      drop: () => admin(`DROP SCHEMA "${schema}" CASCADE`),
+      options: {
+        type: 'postgres',
+        url: process.env.DATABASE_URL,
+        schema,
+        extra: { options: `-c search_path=${schema}`, application_name: schema },
+        ...common,
+      },
+      // Ends the run's own connections first: on Ctrl-C they may still hold locks the drop would wait for.
+      drop: () => admin(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = '${schema}'`).then(() => admin(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`)),
     };
   }
   const directory = mkdtempSync(join(tmpdir(), 'stripe-sync-bench-'));
@@ -207,6 +240,6 @@ function round(value: number): number {
 }
 
 void main().catch((error: unknown) => {
-  console.error(error);
+  if (!interrupted) console.error(error);
   process.exitCode = 1;
 });

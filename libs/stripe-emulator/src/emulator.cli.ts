@@ -29,6 +29,9 @@
  *   GET /_emulator/subscriptions/ids?offset=0&limit=10000
  *     {"data":["sub_…",…],"total":…,"has_more":…}: ids of every status in list order (newest first,
  *     ties by id descending), the order `GET /v1/subscriptions?status=all` pages through them.
+ *   GET /_emulator/subscriptions/items?offset=0&limit=10000
+ *     {"data":[{"id":"sub_…","items":["si_…",…]},…],"total":…,"has_more":…}: the same, with the ids of all
+ *     the items of each subscription.
  */
 import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';

@@ -156,13 +156,19 @@ describe('StripeEmulator network conditions', () => {
       emulator.clearFaults();
     });
 
-    it('pages subscription ids in list order', async () => {
+    it('pages subscription ids, alone or with the ids of their items, in list order', async () => {
       const listed = (await stripe.subscriptions.list({ status: 'all', limit: 100 })).data.map((subscription) => subscription.id);
 
       const page = async (query: string) => (await fetch(`${emulator.url}/_emulator/subscriptions/ids?${query}`)).json();
 
       expect(await page('')).toEqual({ data: listed, total: 20, has_more: false });
       expect(await page('offset=5&limit=10')).toEqual({ data: listed.slice(5, 15), total: 20, has_more: true });
+      const items = (id: string) => emulator.getSubscription(id)!.items.data.map((item) => item.id);
+      expect(await (await fetch(`${emulator.url}/_emulator/subscriptions/items?offset=18`)).json()).toEqual({
+        data: listed.slice(18).map((id) => ({ id, items: items(id) })),
+        total: 20,
+        has_more: false,
+      });
       const invalid = await fetch(`${emulator.url}/_emulator/subscriptions/ids?limit=0`);
       expect(invalid.status).toBe(400);
       expect((await fetch(`${emulator.url}/_emulator/nothing`)).status).toBe(404);

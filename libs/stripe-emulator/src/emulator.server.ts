@@ -356,11 +356,16 @@ export class StripeEmulator {
       if (url.pathname === `${CONTROL_PREFIX}stats`) {
         return { status: 200, body: { ...this.stats, subscriptions: this.store.size, events: this.events.size, rssBytes: process.memoryUsage.rss() } };
       }
-      if (url.pathname === `${CONTROL_PREFIX}subscriptions/ids`) {
+      const pages: Record<string, ((offset: number, limit: number) => unknown[]) | undefined> = {
+        [`${CONTROL_PREFIX}subscriptions/ids`]: (offset: number, limit: number) => this.store.idsInListOrder(offset, limit),
+        [`${CONTROL_PREFIX}subscriptions/items`]: (offset: number, limit: number) => this.store.itemIdsInListOrder(offset, limit),
+      };
+      const page = pages[url.pathname];
+      if (page) {
         const offset = integerParam(url.searchParams, 'offset') ?? 0;
         const limit = integerParam(url.searchParams, 'limit') ?? 10_000;
         if (offset < 0 || limit < 1) throw invalidRequest('Invalid offset or limit: need offset >= 0 and limit >= 1');
-        const data = this.store.idsInListOrder(offset, limit);
+        const data = page(offset, limit);
         return { status: 200, body: { data, total: this.store.size, has_more: offset + data.length < this.store.size } };
       }
       throw unrecognizedUrl('GET', url.pathname);

@@ -73,6 +73,11 @@ export class SubscriptionStore {
     return this.ordered.slice(offset, limit).map((entry) => entry.id);
   }
 
+  /** Like `idsInListOrder`, with the ids of all the items of each subscription. */
+  itemIdsInListOrder(offset: number, limit: number): { id: string; items: string[] }[] {
+    return this.ordered.slice(offset, limit).map((entry) => ({ id: entry.id, items: render(entry).items.data.map((item) => item.id) }));
+  }
+
   /** A fresh copy with all items, safe to mutate; in wire form (decimals are strings, as in the JSON). */
   get(id: string): Stripe.Subscription | undefined {
     const entry = this.find(id);
