@@ -117,6 +117,7 @@ export class StripeEmulator {
   private clock: number | undefined;
   /** Answers held back by latency or a slow fault; stop() clears them. */
   private readonly timers = new Set<NodeJS.Timeout>();
+  private stopping: Promise<void> | undefined;
 
   private constructor(
     private readonly server: Server,
@@ -168,8 +169,13 @@ export class StripeEmulator {
     return { host: this.host, port: this.port, protocol: 'http' };
   }
 
-  /** Also cancels held answers and webhook deliveries, so that nothing keeps the process alive. */
-  async stop(): Promise<void> {
+  /** Also cancels held answers and webhook deliveries, so that nothing keeps the process alive. A second call waits for the first. */
+  stop(): Promise<void> {
+    this.stopping ??= this.close();
+    return this.stopping;
+  }
+
+  private async close(): Promise<void> {
     this.webhooks.stop();
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();

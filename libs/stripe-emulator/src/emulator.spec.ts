@@ -264,6 +264,15 @@ describe('StripeEmulator', () => {
   });
 });
 
+describe('StripeEmulator stop', () => {
+  it('can be called again, as by two signals: both calls resolve once the server is closed', async () => {
+    const emulator = await StripeEmulator.start();
+    await Promise.all([emulator.stop(), emulator.stop()]);
+    await emulator.stop();
+    await expect(fetch(`${emulator.url}/_emulator/stats`)).rejects.toThrow();
+  });
+});
+
 describe('StripeEmulator authentication', () => {
   let emulator: StripeEmulator;
 
