@@ -31,6 +31,8 @@ const { values } = parseArgs({
     rate: { type: 'string', default: '25' },
     // The module's default.
     parallelism: { type: 'string', default: '4' },
+    // Internal: measure one parallelism against a running emulator, in a process of its own.
+    'measure-at': { type: 'string' },
   },
 });
 const n = Number(values.n);
@@ -40,24 +42,46 @@ let databaseInUse: { drop(): Promise<void> } | null = null;
 /** Set on Ctrl-C or SIGTERM: the run then fails as its database goes, which is not worth reporting. */
 let interrupted = false;
 
+/**
+ * Starts the emulator, then measures each parallelism in a fresh process, so that one measurement's memory and
+ * warmed-up code do not carry over into the next.
+ */
 async function main() {
   const emulator = await startEmulator();
+  let measuring: ChildProcess | null = null;
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
       interrupted = true;
       emulator.process.kill('SIGTERM');
+      // The measurement drops its database and exits (Ctrl-C may reach it directly too).
+      measuring?.kill('SIGTERM');
+    });
+  }
+  try {
+    for (const parallelism of [Number(values.parallelism), 1]) {
+      measuring = spawn(process.execPath, [...process.execArgv, process.argv[1], ...process.argv.slice(2), '--measure-at', emulator.url, '--parallelism', String(parallelism)], {
+        stdio: 'inherit',
+      });
+      const code = await new Promise<number | null>((resolve) => measuring!.once('exit', resolve));
+      if (code !== 0) throw new Error(`The measurement with parallelism ${parallelism} exited with ${code}`);
+    }
+  } finally {
+    emulator.process.kill('SIGTERM');
+  }
+}
+
+/** Measures one parallelism (the last --parallelism given) and prints its line. */
+async function measureOne(url: string) {
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      if (interrupted) return;
+      interrupted = true;
       void Promise.resolve(databaseInUse?.drop())
         .catch((error: unknown) => console.error(error))
         .finally(() => process.exit(1));
     });
   }
-  try {
-    for (const parallelism of [Number(values.parallelism), 1]) {
-      console.log(JSON.stringify(await measure(emulator.url, parallelism)));
-    }
-  } finally {
-    emulator.process.kill('SIGTERM');
-  }
+  console.log(JSON.stringify(await measure(url, Number(values.parallelism))));
 }
 
 /** One full sync into a fresh database, checked against the emulator. */
@@ -239,7 +263,7 @@ function round(value: number): number {
   return Math.round(value * 100) / 100;
 }
 
-void main().catch((error: unknown) => {
+void (values['measure-at'] ? measureOne(values['measure-at']) : main()).catch((error: unknown) => {
   if (!interrupted) console.error(error);
   process.exitCode = 1;
 });
