@@ -66,7 +66,7 @@ export async function createTestDatabase(kind: TestDatabaseKind): Promise<{ opti
 }
 
 /** Runs one statement on a server over a connection of its own; rejects when the server does not answer. */
-async function query(kind: ServerKind, sql: string): Promise<unknown[]> {
+export async function query(kind: ServerKind, sql: string): Promise<unknown[]> {
   if (kind === 'postgres') {
     const client = new pg.Client({ connectionString: POSTGRES_URL, connectionTimeoutMillis: 2000 });
     await client.connect();
