@@ -4,7 +4,7 @@
  * Starts the Stripe emulator in a process of its own with Stripe-like latency and a test-mode rate limit, seeds it
  * with N subscriptions (1 to 15 items each), runs `syncAll()` into PostgreSQL (DATABASE_URL) or else a fresh
  * SQLite file, checks the mirror against the emulator, and prints one JSON line. It then does the same with
- * parallelism 1, so the gain is measured in the same run. `--rate 0 --latency 0` measures the module alone.
+ * parallelism 1, so the gain is measured in the same run; each measurement runs in a process of its own. `--rate 0 --latency 0` measures the module alone.
  */
 import 'reflect-metadata';
 import { Module } from '@nestjs/common';
