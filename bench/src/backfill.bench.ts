@@ -4,7 +4,8 @@
  * Starts the Stripe emulator in a process of its own with Stripe-like latency and a test-mode rate limit, seeds it
  * with N subscriptions (1 to 15 items each), runs `syncAll()` into PostgreSQL (DATABASE_URL) or else a fresh
  * SQLite file, checks the mirror against the emulator, and prints one JSON line. It then does the same with
- * parallelism 1, so the gain is measured in the same run; each measurement runs in a process of its own. `--rate 0 --latency 0` measures the module alone.
+ * parallelism 1, so the gain is measured in the same run; each measurement runs in a process of its own.
+ * `--rate 0 --latency 0` measures the module alone.
  */
 import 'reflect-metadata';
 import { Module } from '@nestjs/common';
@@ -170,7 +171,11 @@ async function checkMirror(url: string, dataSource: DataSource) {
       select: { id: true, subscriptionId: true },
       where: { subscriptionId: In(page.data.map(({ id }) => id)), deletedAt: IsNull() },
     });
-    for (const row of rows) mirrored.set(row.subscriptionId, [...(mirrored.get(row.subscriptionId) ?? []), row.id]);
+    for (const row of rows) {
+      const ids = mirrored.get(row.subscriptionId) ?? [];
+      ids.push(row.id);
+      mirrored.set(row.subscriptionId, ids);
+    }
     for (const subscription of page.data) {
       expected.add(subscription.id);
       expectedItems += subscription.items.length;

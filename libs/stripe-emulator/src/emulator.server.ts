@@ -363,8 +363,8 @@ export class StripeEmulator {
         return { status: 200, body: { ...this.stats, subscriptions: this.store.size, events: this.events.size, rssBytes: process.memoryUsage.rss() } };
       }
       const pages: Record<string, ((offset: number, limit: number) => unknown[]) | undefined> = {
-        [`${CONTROL_PREFIX}subscriptions/ids`]: (offset: number, limit: number) => this.store.idsInListOrder(offset, limit),
-        [`${CONTROL_PREFIX}subscriptions/items`]: (offset: number, limit: number) => this.store.itemIdsInListOrder(offset, limit),
+        [`${CONTROL_PREFIX}subscriptions/ids`]: (offset, limit) => this.store.idsInListOrder(offset, limit),
+        [`${CONTROL_PREFIX}subscriptions/items`]: (offset, limit) => this.store.itemIdsInListOrder(offset, limit),
       };
       const page = pages[url.pathname];
       if (page) {
