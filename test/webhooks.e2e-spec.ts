@@ -1,6 +1,6 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import { Injectable } from '@nestjs/common';
-import { OnStripeEvent, StripeEvent, StripeSubscription } from 'nestjs-stripe-sync';
+import { MirrorWriter, OnStripeEvent, StripeEvent, StripeSubscription } from 'nestjs-stripe-sync';
 import { StripeEmulator } from 'nestjs-stripe-sync-emulator';
 import type Stripe from 'stripe';
 import { createTestApp, type TestApp } from './support/app.js';
@@ -262,6 +262,46 @@ describe.each(databases)('webhooks on %s', (database) => {
       const outcomes = (await eventLog().findBy({ objectId: id })).map((event) => event.outcome);
       expect(outcomes.length).toBe(events.length);
       expect(outcomes.every((outcome) => ['applied', 'stale', 'refetched'].includes(outcome!))).toBe(true);
+    });
+  });
+
+  describe('what is stored', () => {
+    it('keeps decimal fields as Stripe wrote them, so raw is the same whether read from the API or from an event', async () => {
+      const withDecimals = structuredClone(subscription);
+      const [item] = withDecimals.items.data;
+      (item.price as unknown as Record<string, unknown>).unit_amount_decimal = '1250.50';
+      (item.plan as unknown as Record<string, unknown>).amount_decimal = '1250.50';
+      emulator.putSubscription(withDecimals);
+      const storedRaw = async () => {
+        const row = await mirrored().findOneByOrFail({ id: subscription.id });
+        const items = await t.subscriptions.findItems(subscription.id);
+        return { subscription: row.raw, item: items.find((stored) => stored.id === item.id)!.raw };
+      };
+
+      await t.subscriptions.syncByIds([subscription.id]);
+      const fromApi = await storedRaw();
+      // Stripe's own event about the same object, with its items embedded as Stripe embeds them.
+      const event = { ...emulator.emitEvent('customer.subscription.updated', emulator.getSubscription(subscription.id)!), created: now() + 1 };
+      expect((await deliver(event)).body.result).toBe('processed');
+      const fromEvent = await storedRaw();
+
+      expect(fromApi).toEqual(fromEvent);
+      expect(fromApi.item).toMatchObject({ price: { unit_amount_decimal: '1250.50' }, plan: { amount_decimal: '1250.50' } });
+    });
+
+    it('reports stale when the database guard kept a row written after the event was checked', async () => {
+      const newer = now();
+      await deliver(makeEvent('customer.subscription.updated', { ...subscription, metadata: { v: 'newer' } }, newer)).expect(200);
+      // A write by another instance between the check of the stored row and the write itself.
+      const writer = t.app.get(MirrorWriter);
+      const observedAt = jest.spyOn(writer, 'observedAt').mockResolvedValueOnce(undefined);
+
+      const older = makeEvent('customer.subscription.updated', { ...subscription, metadata: { v: 'older' } }, newer - 5);
+      expect((await deliver(older)).body.result).toBe('processed');
+
+      expect(observedAt).toHaveBeenCalled();
+      expect((await eventLog().findOneByOrFail({ id: older.id })).outcome).toBe('stale');
+      expect((await mirrored().findOneByOrFail({ id: subscription.id })).metadata).toEqual({ v: 'newer' });
     });
   });
 

@@ -7,7 +7,7 @@ import { EventLog, type StripeObject } from './emulator.events.js';
 import { integerParam } from './emulator.params.js';
 import { createRoutes, type Route, type RouteContext } from './emulator.routes.js';
 import { makeId, type SeedOptions } from './emulator.seed.js';
-import { SubscriptionStore, withEmbeddedItems } from './emulator.store.js';
+import { type ChildListOrder, SubscriptionStore, withEmbeddedItems } from './emulator.store.js';
 import { type WebhookDelivery, WebhookDispatcher, type WebhookEndpointOptions, type WebhookOptions } from './emulator.webhooks.js';
 
 export interface StripeEmulatorOptions {
@@ -279,6 +279,14 @@ export class StripeEmulator {
   /** Resolves once no webhook delivery is scheduled or in flight. */
   waitForWebhooks(): Promise<void> {
     return this.webhooks.idle();
+  }
+
+  /**
+   * The order in which child lists (`/v1/subscription_items`) return their entries; default the embedded list's.
+   * Stripe documents no order, so a client that pages on from an embedded entry can miss some: `reverse` shows it.
+   */
+  setChildListOrder(order: ChildListOrder): void {
+    this.store.childListOrder = order;
   }
 
   /** Delays every API answer; undefined: none. */

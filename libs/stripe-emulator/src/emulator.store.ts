@@ -16,6 +16,9 @@ interface StoredSubscription {
 
 type Entry = SeededSubscription | StoredSubscription;
 
+/** `embedded`: the order of the object's embedded list; `reverse`: the opposite. */
+export type ChildListOrder = 'embedded' | 'reverse';
+
 export interface SubscriptionQuery extends PageQuery, CreatedRange {
   status: (status: Status) => boolean;
   customer?: string;
@@ -52,6 +55,8 @@ export class SubscriptionStore {
   /** Generated subscriptions by seed call; their ids say where they are, so they need no map of their own. */
   private readonly batches: SeedBatch[] = [];
   private readonly ordered = new SortedList<Entry>(compare);
+  /** The order `listItems` gives a subscription's items in: Stripe documents none, so a client must not rely on one. */
+  childListOrder: ChildListOrder = 'embedded';
 
   get size(): number {
     return this.ordered.size;
@@ -134,7 +139,7 @@ export class SubscriptionStore {
   listItems(subscriptionId: string, query: PageQuery): Page<Stripe.SubscriptionItem> {
     const subscription = this.view(subscriptionId);
     if (!subscription) throw resourceMissing('subscription', subscriptionId, 'subscription');
-    const items = subscription.items.data;
+    const items = this.childListOrder === 'reverse' ? subscription.items.data.toReversed() : subscription.items.data;
     const cursor = (id: string, param: string) => {
       const index = items.findIndex((item) => item.id === id);
       if (index < 0) throw resourceMissing('subscription item', id, param, 400);

@@ -7,7 +7,8 @@ export type {
   StripeSyncModuleOptions,
 } from './interfaces/stripe-sync-options.interface.js';
 export { InjectStripeClient } from './stripe/stripe.decorators.js';
-export { StripeActionService, RequestTally, type StripeObject, type StripePage } from './actions/stripe-action.service.js';
+export { StripeActionService, RequestTally, type StripeObject } from './actions/stripe-action.service.js';
+export { StripeReader, type StripePage, type StripeParams } from './stripe/stripe-reader.js';
 export { SubscriptionActionService } from './actions/subscription-action.service.js';
 export type { SubscriptionPayload, SubscriptionItemPayload } from './actions/subscription.mapper.js';
 export {

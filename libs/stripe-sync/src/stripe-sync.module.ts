@@ -14,6 +14,7 @@ import { SyncLeases } from './persistence/sync-leases.js';
 import { StripeSyncLock } from './persistence/stripe-sync-lock.entity.js';
 import { StripeSyncScheduler } from './scheduling/stripe-sync.scheduler.js';
 import { stripeClientProvider } from './stripe/stripe-client.provider.js';
+import { StripeReader } from './stripe/stripe-reader.js';
 import { STRIPE_CLIENT, STRIPE_SYNC_OPTIONS } from './stripe-sync.constants.js';
 import {
   STRIPE_SYNC_MODULE_OPTIONS,
@@ -52,6 +53,7 @@ export const STRIPE_SYNC_ENTITIES = [
       },
     },
     stripeClientProvider,
+    StripeReader,
     MirrorWriter,
     SyncRunStore,
     SyncLeases,

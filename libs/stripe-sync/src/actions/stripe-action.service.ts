@@ -7,6 +7,7 @@ import type { SyncLeases } from '../persistence/sync-leases.js';
 import type { ResolvedStripeSyncOptions } from '../interfaces/stripe-sync-options.interface.js';
 import { Backfill, type BackfillSource, type FetchedPage, type PageRequest } from './stripe-backfill.js';
 import { describeError, isResourceMissing } from '../stripe/stripe-errors.js';
+import type { StripePage } from '../stripe/stripe-reader.js';
 import { KeyedMutex, mapWithConcurrency } from './concurrency.js';
 import { InvalidStripeObjectError, MirrorObjectNotFoundError, SyncAlreadyRunningError } from './stripe-action.errors.js';
 import type {
@@ -28,17 +29,12 @@ export interface StartedSyncAll {
   done: Promise<SyncAllSummary>;
 }
 
-export interface StripePage<T> {
-  data: T[];
-  has_more: boolean;
-}
-
 /** Counts the Stripe requests one operation makes. */
 export class RequestTally {
   count = 0;
 }
 
-/** What `syncFromEvent` did: wrote the event's object, kept newer data, or wrote a fresh copy from Stripe. */
+/** What `syncFromEvent` did: wrote the event's object, kept newer data (`stale`), or wrote a fresh copy from Stripe. */
 export type EventApplication = 'applied' | 'stale' | 'refetched';
 
 type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
@@ -106,16 +102,16 @@ export abstract class StripeActionService<TEntity extends MirrorEntity & { creat
     const storedSecond = stored && Math.floor(stored.getTime() / 1000);
     if (storedSecond !== undefined && storedSecond > eventCreated) return 'stale';
     if (storedSecond !== eventCreated) {
-      await this.writer.write(this.tables, [await this.toRecord(object, new RequestTally())], eventTime);
-      return 'applied';
+      const written = await this.writer.writeOne(this.tables, await this.toRecord(object, new RequestTally()), eventTime);
+      return written ? 'applied' : 'stale';
     }
     const requestedAt = new Date();
     const tally = new RequestTally();
     const fresh = await this.retrieve(object.id);
     // Retrieved after the event arrived, so newer than it, whatever the clocks say.
     const observedAt = new Date(Math.max(requestedAt.getTime(), stored!.getTime()));
-    await this.writer.write(this.tables, [await this.toRecord(fresh, tally)], observedAt);
-    return 'refetched';
+    const written = await this.writer.writeOne(this.tables, await this.toRecord(fresh, tally), observedAt);
+    return written ? 'refetched' : 'stale';
   }
 
   /**

@@ -1,17 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import type Stripe from 'stripe';
 import { IsNull, type Repository } from 'typeorm';
 import type { ResolvedStripeSyncOptions } from '../interfaces/stripe-sync-options.interface.js';
 import { MirrorWriter, type MirrorRecord, type MirrorTables } from '../persistence/mirror.writer.js';
 import { StripeSubscriptionItem } from '../persistence/stripe-subscription-item.entity.js';
 import { StripeSubscription } from '../persistence/stripe-subscription.entity.js';
-import { isResourceMissing } from '../stripe/stripe-errors.js';
-import { InjectStripeClient } from '../stripe/stripe.decorators.js';
+import { StripeReader, type StripePage } from '../stripe/stripe-reader.js';
 import { STRIPE_SYNC_OPTIONS } from '../stripe-sync.constants.js';
 import { SyncLeases } from '../persistence/sync-leases.js';
 import { SyncRunStore } from '../persistence/sync-run.store.js';
-import { RequestTally, StripeActionService, type StripePage } from './stripe-action.service.js';
+import { RequestTally, StripeActionService } from './stripe-action.service.js';
 import type { PageRequest } from './stripe-backfill.js';
 import {
   toSubscriptionItemRow,
@@ -47,7 +45,7 @@ export class SubscriptionActionService extends StripeActionService<StripeSubscri
     writer: MirrorWriter,
     runs: SyncRunStore,
     leases: SyncLeases,
-    @InjectStripeClient() private readonly stripe: Stripe,
+    private readonly stripe: StripeReader,
     @Inject(STRIPE_SYNC_OPTIONS) options: ResolvedStripeSyncOptions,
   ) {
     super(repository, writer, runs, leases, options);
@@ -59,17 +57,17 @@ export class SubscriptionActionService extends StripeActionService<StripeSubscri
   }
 
   protected listPage({ startingAfter, createdGte, createdLt }: PageRequest): Promise<StripePage<SubscriptionPayload>> {
-    return this.stripe.subscriptions.list({
+    return this.stripe.list('/v1/subscriptions', {
       limit: PAGE_SIZE,
       // Without status 'all' Stripe leaves canceled subscriptions out.
       status: 'all',
       starting_after: startingAfter,
-      created: createdLt === null ? { gte: createdGte } : { gte: createdGte, lt: createdLt },
+      created: { gte: createdGte, lt: createdLt ?? undefined },
     });
   }
 
   protected retrieve(id: string): Promise<SubscriptionPayload> {
-    return this.stripe.subscriptions.retrieve(id);
+    return this.stripe.retrieve(`/v1/subscriptions/${encodeURIComponent(id)}`);
   }
 
   protected invalidField(data: Record<string, unknown>): string | null {
@@ -83,10 +81,9 @@ export class SubscriptionActionService extends StripeActionService<StripeSubscri
 
   protected async toRecord(subscription: SubscriptionPayload, tally: RequestTally | null): Promise<MirrorRecord<StripeSubscription>> {
     const embedded = subscription.items ?? { data: [], has_more: false };
-    let items: SubscriptionItemPayload[] = embedded.data;
-    // Stripe embeds at most 10 items, the first page of the item list: the rest are fetched only when it says
-    // there are more, from the last embedded one on.
-    if (embedded.has_more && tally) items = await this.listRemainingItems(subscription.id, embedded.data, tally);
+    // Stripe embeds at most 10 items. The rest are listed only when it says there are more, and from the start:
+    // one page holds every item (a subscription has at most 20), and no order of the two lists is assumed.
+    const items = embedded.has_more && tally ? await this.listItems(subscription.id, tally) : embedded.data;
     const rows = items.map((item) => toSubscriptionItemRow(item, subscription.id));
     return {
       row: toSubscriptionRow(subscription, rows),
@@ -94,21 +91,12 @@ export class SubscriptionActionService extends StripeActionService<StripeSubscri
     };
   }
 
-  private async listRemainingItems(subscriptionId: string, first: SubscriptionItemPayload[], tally: RequestTally) {
-    try {
-      return [...first, ...(await this.listItems(subscriptionId, first.at(-1)?.id, tally))];
-    } catch (error) {
-      // The last embedded item was deleted since: list them all again.
-      if (first.length === 0 || !isResourceMissing(error)) throw error;
-      return this.listItems(subscriptionId, undefined, tally);
-    }
-  }
-
-  private async listItems(subscriptionId: string, startingAfter: string | undefined, tally: RequestTally) {
+  private async listItems(subscriptionId: string, tally: RequestTally) {
     const items: SubscriptionItemPayload[] = [];
+    let startingAfter: string | undefined;
     do {
       tally.count++;
-      const page = await this.stripe.subscriptionItems.list({
+      const page = await this.stripe.list<SubscriptionItemPayload>('/v1/subscription_items', {
         subscription: subscriptionId,
         limit: PAGE_SIZE,
         starting_after: startingAfter,

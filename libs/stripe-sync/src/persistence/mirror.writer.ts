@@ -93,9 +93,24 @@ export class MirrorWriter {
     });
   }
 
+  /**
+   * Upserts one record as `write` does; false when the guard kept the stored row, because it was observed later
+   * (written by another instance or run since the caller last looked).
+   */
+  async writeOne<TEntity extends MirrorEntity>(tables: MirrorTables<TEntity>, record: MirrorRecord<TEntity>, observedAt: Date): Promise<boolean> {
+    return this.transaction(async (manager) => {
+      await this.writeIn(manager, tables, [record], observedAt);
+      return (await this.observedAtIn(manager, tables, record.row.id))?.getTime() === observedAt.getTime();
+    });
+  }
+
   /** When the stored row's data was observed; undefined for a row the mirror does not have. */
-  async observedAt<TEntity extends MirrorEntity>(tables: MirrorTables<TEntity>, id: string): Promise<Date | undefined> {
-    const row = await this.dataSource
+  observedAt<TEntity extends MirrorEntity>(tables: MirrorTables<TEntity>, id: string): Promise<Date | undefined> {
+    return this.observedAtIn(this.dataSource.manager, tables, id);
+  }
+
+  private async observedAtIn<TEntity extends MirrorEntity>(manager: EntityManager, tables: MirrorTables<TEntity>, id: string) {
+    const row = await manager
       .createQueryBuilder(tables.target, 'mirror')
       .select(['mirror.id', 'mirror.observedAt'])
       .where('mirror.id = :id', { id })
