@@ -1,23 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { StripeSubscription, StripeSubscriptionItem, StripeSyncLock, StripeSyncRun } from 'nestjs-stripe-sync';
 import { StripeEmulator } from 'nestjs-stripe-sync-emulator';
 import { IsNull } from 'typeorm';
-import { API_KEY, createTestApp, type TestDatabase } from './support/app.js';
+import { createTestApp, type TestDatabase } from './support/app.js';
+import { startChildApp } from './support/child-app.js';
 import { createTestDatabase, testDatabases, type TestDatabaseKind } from './support/databases.js';
 
 /** The killed process and its successor share a database: SQLite in memory cannot be shared. */
 const shared = (await testDatabases()).filter((kind): kind is Exclude<TestDatabaseKind, 'sqlite'> => kind !== 'sqlite');
 const SEEDED = 800;
-const BUILT_LIBRARY = new URL('../libs/stripe-sync/dist/index.js', import.meta.url);
 
 describe.each(shared)('an app process killed with SIGKILL mid-run, on %s', (database) => {
   let emulator: StripeEmulator;
   let db: TestDatabase;
 
   beforeAll(async () => {
-    if (!existsSync(BUILT_LIBRARY)) throw new Error('This test runs the built library in a child process: run `npm run build` first');
     emulator = await StripeEmulator.start({ seed: { subscriptions: SEEDED, seed: 44 } });
     db = await createTestDatabase(database);
   });
@@ -31,17 +28,14 @@ describe.each(shared)('an app process killed with SIGKILL mid-run, on %s', (data
     const successor = await createTestApp({ database, shared: db, emulator });
     try {
       emulator.injectFault({ route: 'GET /v1/subscriptions', delayMs: 300, after: 2, times: 20 });
-      const child = spawn(process.execPath, [new URL('./support/sync-child.mjs', import.meta.url).pathname], {
-        env: { ...process.env, DATABASE_OPTIONS: JSON.stringify({ ...db.options, synchronize: false }), STRIPE_PORT: String(emulator.port), STRIPE_KEY: API_KEY },
-        stdio: ['ignore', 'pipe', 'inherit'],
-      });
-      const exited = new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_code, signal) => resolve(signal)));
+      const child = startChildApp({ db, emulator });
+      const exited = new Promise<NodeJS.Signals | null>((resolve) => child.process.once('exit', (_code, signal) => resolve(signal)));
       const runs = successor.dataSource.getRepository(StripeSyncRun);
       const deadline = Date.now() + 20_000;
       while (((await runs.findOne({ where: {} }))?.seen ?? 0) === 0 && Date.now() < deadline) {
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
-      child.kill('SIGKILL');
+      child.process.kill('SIGKILL');
       expect(await exited).toBe('SIGKILL');
 
       const killed = await runs.findOneOrFail({ where: {} });

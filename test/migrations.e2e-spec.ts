@@ -4,7 +4,7 @@ import { StripeEmulator } from 'nestjs-stripe-sync-emulator';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { stripeSyncMigrations } from 'nestjs-stripe-sync';
 import { createTestApp } from './support/app.js';
-import { createTestDatabase, testDatabases } from './support/databases.js';
+import { createTestDatabase, query, testDatabases } from './support/databases.js';
 
 const databases = await testDatabases();
 
@@ -31,12 +31,12 @@ describe.each(databases)('shipped migrations on %s', (database) => {
 
       const applied = await dataSource.runMigrations();
 
-      expect(applied.map((migration) => migration.name)).toEqual(['StripeSyncInit1795759421504']);
+      expect(applied.map((migration) => migration.name)).toEqual(stripeSyncMigrations(database).map((migration) => new migration().name));
       expect(await existing()).toEqual(tables.map(() => true));
       // What TypeORM would still change to match the entities: nothing.
       expect((await dataSource.driver.createSchemaBuilder().log()).upQueries.map((query) => query.query)).toEqual([]);
 
-      await dataSource.undoLastMigration();
+      for (const _ of applied) await dataSource.undoLastMigration();
 
       expect(await existing()).toEqual(tables.map(() => false));
       expect(await dataSource.showMigrations()).toBe(true);
@@ -71,4 +71,44 @@ describe.each(databases)('shipped migrations on %s', (database) => {
       await emulator.stop();
     }
   });
+
+  if (database === 'postgres') {
+    it('upgrade timestamps written without a time zone, read as times of the zone the app ran in', async () => {
+      const db = await createTestDatabase(database);
+      const migrate = async (migrations: DataSourceOptions['migrations']) => {
+        const dataSource = new DataSource({ ...(db.options as DataSourceOptions), synchronize: false, migrations });
+        await dataSource.initialize();
+        try {
+          await dataSource.runMigrations();
+          return await dataSource.query(`SELECT CAST(EXTRACT(EPOCH FROM created) AS bigint) AS created FROM "${schemaOf(db)}".stripe_subscriptions`);
+        } finally {
+          await dataSource.destroy();
+        }
+      };
+      try {
+        const [init] = stripeSyncMigrations(database);
+        await migrate([init]);
+        // What an app in Asia/Kolkata wrote for 2024-01-01T00:00:00Z before the upgrade.
+        await query(
+          'postgres',
+          `INSERT INTO "${schemaOf(db)}".stripe_subscriptions (id, customer_id, status, metadata, created, raw, observed_at, synced_at) ` +
+            `VALUES ('sub_1', 'cus_1', 'active', '{}', '2024-01-01 05:30:00', '{}', '2024-01-01 05:30:00', '2024-01-01 05:30:00')`,
+        );
+
+        const [{ created }] = await migrate(stripeSyncMigrations(database, { storedTimeZone: 'Asia/Kolkata' }));
+
+        expect(Number(created)).toBe(Date.parse('2024-01-01T00:00:00Z') / 1000);
+      } finally {
+        await db.drop();
+      }
+    });
+  }
+
+  it('refuse a stored time zone that is not one', () => {
+    expect(() => stripeSyncMigrations(database, { storedTimeZone: "UTC'; DROP TABLE x; --" })).toThrow(/storedTimeZone must be an IANA time zone/);
+  });
 });
+
+function schemaOf(db: { options: object }): string {
+  return (db.options as { schema: string }).schema;
+}

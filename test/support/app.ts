@@ -70,7 +70,11 @@ export async function createTestApp(setup: TestAppSetup): Promise<TestApp> {
   }).compile();
   const app = moduleRef.createNestApplication({ logger: process.env.TEST_LOGS ? ['error', 'warn'] : false });
   setup.configure?.(app);
-  await app.init();
+  // An app that fails to start still holds its connections.
+  await app.init().catch(async (error: unknown) => {
+    await app.close();
+    throw error;
+  });
   return {
     app,
     http: request(app.getHttpServer()),

@@ -1,4 +1,7 @@
 import Database from 'better-sqlite3';
+import { rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
 import type { TypeOrmModuleOptions } from '@nestjs/typeorm';
@@ -32,18 +35,24 @@ export async function testDatabases(): Promise<TestDatabaseKind[]> {
 }
 
 /**
- * A fresh, empty database that `drop` removes: an in-memory SQLite file, a PostgreSQL schema of its own, or a
- * MySQL/MariaDB database of its own (they have no schemas inside a database).
+ * A fresh, empty database that `drop` removes: an in-memory SQLite database (a file with `sqliteFile`, so that
+ * several apps can share it), a PostgreSQL schema of its own, or a MySQL/MariaDB database of its own (they have
+ * no schemas inside a database).
  */
-export async function createTestDatabase(kind: TestDatabaseKind): Promise<{ options: TypeOrmModuleOptions; drop(): Promise<void> }> {
+export async function createTestDatabase(
+  kind: TestDatabaseKind,
+  { sqliteFile = false } = {},
+): Promise<{ options: TypeOrmModuleOptions; drop(): Promise<void> }> {
   const common = { synchronize: true, autoLoadEntities: true };
   const name = `stripe_sync_test_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
   switch (kind) {
-    case 'sqlite':
+    case 'sqlite': {
+      const file = join(tmpdir(), `${name}.sqlite`);
       return {
-        options: { type: 'better-sqlite3', driver: Database, database: ':memory:', ...common },
-        drop: async () => undefined,
+        options: { type: 'better-sqlite3', driver: Database, database: sqliteFile ? file : ':memory:', ...common },
+        drop: () => rm(file, { force: true }),
       };
+    }
     case 'postgres':
       await query('postgres', `CREATE SCHEMA "${name}"`);
       return {
@@ -96,4 +105,16 @@ async function reachable(kind: ServerKind): Promise<boolean> {
 
 function redact(url: string): string {
   return url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
+}
+
+/** SQL that gives a timestamp column's value as Unix seconds, whatever the session's time zone. */
+export function epochSeconds(kind: TestDatabaseKind, column: string): string {
+  switch (kind) {
+    case 'postgres':
+      return `CAST(EXTRACT(EPOCH FROM ${column}) AS bigint)`;
+    case 'mysql':
+      return `TIMESTAMPDIFF(SECOND, '1970-01-01 00:00:00', ${column})`;
+    case 'sqlite':
+      return `CAST(strftime('%s', ${column}) AS INTEGER)`;
+  }
 }

@@ -1,16 +1,19 @@
-// A separate app process for the SIGKILL test: runs one full sync with the built library, then waits to be killed.
+// An app process of its own, for tests that need one (killed with SIGKILL, or in another time zone): runs the
+// built library and the steps given in STEPS (default: one full sync), printing each result as a line of JSON.
 import 'reflect-metadata';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { StripeSyncModule, SubscriptionActionService } from 'nestjs-stripe-sync';
+import Database from 'better-sqlite3';
+import { MirrorWriter, StripeSyncModule, SubscriptionActionService } from 'nestjs-stripe-sync';
 
-const { DATABASE_OPTIONS, STRIPE_PORT, STRIPE_KEY } = process.env;
+const { DATABASE_OPTIONS, STRIPE_PORT, STRIPE_KEY, STEPS = '[{ "syncAll": true }]' } = process.env;
+const database = JSON.parse(DATABASE_OPTIONS);
 
 class ChildModule {}
 Module({
   imports: [
-    TypeOrmModule.forRoot(JSON.parse(DATABASE_OPTIONS)),
+    TypeOrmModule.forRoot(database.type === 'better-sqlite3' ? { ...database, driver: Database } : database),
     StripeSyncModule.forRoot({
       apiKey: STRIPE_KEY,
       stripe: { host: '127.0.0.1', port: Number(STRIPE_PORT), protocol: 'http', maxNetworkRetries: 0 },
@@ -22,5 +25,12 @@ Module({
 })(ChildModule);
 
 const app = await NestFactory.createApplicationContext(ChildModule, { logger: ['error'] });
-await app.get(SubscriptionActionService).syncAll();
-process.stdout.write('done\n');
+const subscriptions = app.get(SubscriptionActionService);
+for (const step of JSON.parse(STEPS)) {
+  let result;
+  if (step.syncAll) result = await subscriptions.syncAll();
+  if (step.event) result = await subscriptions.syncFromEvent(step.event.object, step.event.created);
+  if (step.sweep) result = await app.get(MirrorWriter).sweep(subscriptions.tables, new Date(step.sweep.before), new Date());
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+}
+await app.close();

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { type DataSource, type EntityManager, QueryFailedError } from 'typeorm';
+import { isTimestampColumn } from './mirror.columns.js';
 
 /**
  * What differs between the databases the mirror runs on, in one place: the guarded multi-row upsert and how it
@@ -22,6 +23,8 @@ export interface MirrorDialect {
    */
   stopPreparing(error: unknown): boolean;
   isDuplicateKey(error: unknown): boolean;
+  /** Refuses to start with a connection or tables that would not store timestamps as absolute instants. */
+  checkTimestamps(): Promise<void>;
 }
 
 const runPlain = (manager: EntityManager, sql: string, parameters: unknown[]) => manager.query(sql, parameters);
@@ -40,6 +43,7 @@ export function mirrorDialect(dataSource: DataSource): MirrorDialect {
         runRepeated: (manager, sql, parameters) => prepared.run(manager, sql, parameters),
         stopPreparing: (error) => prepared.stopOn(error),
         isDuplicateKey: (error) => driverCode(error) === '23505',
+        checkTimestamps: () => checkPostgresTimestamps(dataSource),
       };
     }
     case 'better-sqlite3':
@@ -53,6 +57,8 @@ export function mirrorDialect(dataSource: DataSource): MirrorDialect {
         runRepeated: runPlain,
         stopPreparing: () => false,
         isDuplicateKey: (error) => /^SQLITE_CONSTRAINT_(PRIMARYKEY|UNIQUE)$/.test(String(driverCode(error))),
+        // TypeORM writes SQLite datetimes as UTC text.
+        checkTimestamps: async () => undefined,
       };
     case 'mysql':
     case 'mariadb':
@@ -71,9 +77,42 @@ export function mirrorDialect(dataSource: DataSource): MirrorDialect {
         runRepeated: runPlain,
         stopPreparing: () => false,
         isDuplicateKey: (error) => driverCode(error) === 'ER_DUP_ENTRY',
+        checkTimestamps: async () => checkMysqlTimezone(dataSource),
       };
     default:
       throw new Error(`nestjs-stripe-sync does not support ${dataSource.options.type} databases (PostgreSQL, MySQL/MariaDB, SQLite)`);
+  }
+}
+
+/**
+ * mysql2 writes a Date into a `datetime` as wall time in the connection's `timezone` (the process's own by default),
+ * so only a UTC connection stores instants that mean the same to every reader and every instance.
+ */
+function checkMysqlTimezone(dataSource: DataSource): void {
+  const { timezone = 'local' } = dataSource.options as { timezone?: string };
+  if (!/^(Z|[+-]00:?00)$/i.test(timezone)) {
+    throw new Error(
+      `StripeSyncModule: the MySQL/MariaDB connection must write dates in UTC: set timezone: 'Z' in its options ` +
+        `(it is ${JSON.stringify(timezone)}, so stored times would depend on where the app runs)`,
+    );
+  }
+}
+
+/** After an upgrade, the timestamp columns stay `timestamp without time zone` until the migration that converts them runs. */
+async function checkPostgresTimestamps(dataSource: DataSource): Promise<void> {
+  const expected = dataSource.entityMetadatas.flatMap((meta) =>
+    meta.columns.filter((column) => isTimestampColumn(column)).map((column) => `${meta.tableName}.${column.databaseName}`),
+  );
+  const rows: { table_name: string; column_name: string }[] = await dataSource.query(
+    `SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = $1 AND data_type = 'timestamp without time zone'`,
+    [dataSource.driver.schema ?? 'public'],
+  );
+  const local = rows.map((row) => `${row.table_name}.${row.column_name}`).filter((column) => expected.includes(column));
+  if (local.length > 0) {
+    throw new Error(
+      `StripeSyncModule: ${local.join(', ')} ${local.length > 1 ? 'are' : 'is'} "timestamp without time zone": run the ` +
+        `module's migrations (stripeSyncMigrations('postgres')), which store them as "timestamp with time zone"`,
+    );
   }
 }
 

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager, EntityMetadata, EntityTarget, UpdateQueryBuilder } from 'typeorm';
 import type { MirrorEntity, MirrorRow } from './mirror-entity.interface.js';
@@ -48,13 +48,17 @@ const ROWS_PER_UPSERT = 100;
  * replaces a row observed later (the guard is inside the upsert, so it holds against concurrent writers).
  */
 @Injectable()
-export class MirrorWriter {
+export class MirrorWriter implements OnModuleInit {
   private readonly dialect: MirrorDialect;
   private serialQueue: Promise<unknown> = Promise.resolve();
   private readonly fullChunkSql = new Map<string, string>();
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {
     this.dialect = mirrorDialect(dataSource);
+  }
+
+  onModuleInit(): Promise<void> {
+    return this.dialect.checkTimestamps();
   }
 
   /** Runs `work` in a transaction (queued on SQLite, which has one connection). */

@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { inSchema } from './in-schema.js';
 
 /** The tables of nestjs-stripe-sync on PostgreSQL, as TypeORM creates them from the entities, in the connection's schema. */
 export class StripeSyncInit1795759421504 implements MigrationInterface {
@@ -87,10 +88,4 @@ export class StripeSyncInit1795759421504 implements MigrationInterface {
     await queryRunner.query(`DROP TABLE ${table('stripe_subscriptions')}`);
     await queryRunner.query(`DROP TABLE ${table('stripe_subscription_items')}`);
   }
-}
-
-/** Names a table in the schema the connection writes to: its `schema` option, else the current schema. */
-function inSchema(queryRunner: QueryRunner): (name: string) => string {
-  const { driver } = queryRunner.connection;
-  return (name) => `${driver.escape(driver.schema!)}.${driver.escape(name)}`;
 }
