@@ -37,4 +37,5 @@ export type { EventApplication } from './actions/stripe-action.service.js';
 export { StripeSyncRun, StripeSyncSlice, type SyncRunStatus } from './persistence/stripe-sync-run.entity.js';
 export type { StartedSyncAll } from './actions/stripe-action.service.js';
 export { StripeSyncLock } from './persistence/stripe-sync-lock.entity.js';
+export { LeaseLostError } from './persistence/sync-leases.js';
 export { stripeSyncMigrations, type StripeSyncDialect } from './persistence/migrations/index.js';

@@ -3,7 +3,8 @@ import type { FindOptionsWhere, Repository } from 'typeorm';
 import type { MirrorEntity } from '../persistence/mirror-entity.interface.js';
 import type { MirrorRecord, MirrorTables, MirrorWriter } from '../persistence/mirror.writer.js';
 import type { RunState, SyncRunStore } from '../persistence/sync-run.store.js';
-import type { SyncLeases } from '../persistence/sync-leases.js';
+import { LeaseLostError, type SyncLease, type SyncLeases } from '../persistence/sync-leases.js';
+import type { StripeSyncRun } from '../persistence/stripe-sync-run.entity.js';
 import type { ResolvedStripeSyncOptions } from '../interfaces/stripe-sync-options.interface.js';
 import { Backfill, type BackfillSource, type FetchedPage, type PageRequest } from './stripe-backfill.js';
 import { describeError, isResourceMissing } from '../stripe/stripe-errors.js';
@@ -138,7 +139,7 @@ export abstract class StripeActionService<TEntity extends MirrorEntity & { creat
         throw error;
       }
     })();
-    const done = opened.then(({ lease, state }) => this.completeRun(state).finally(() => lease.release()));
+    const done = opened.then(({ lease, state }) => this.completeRun(state, lease).finally(() => lease.release()));
     this.runningSyncAll = done.finally(() => {
       this.runningSyncAll = null;
     });
@@ -231,7 +232,7 @@ export abstract class StripeActionService<TEntity extends MirrorEntity & { creat
     return unfinished;
   }
 
-  private async completeRun(state: RunState): Promise<SyncAllSummary> {
+  private async completeRun(state: RunState, lease: SyncLease): Promise<SyncAllSummary> {
     const { run } = state;
     const tally = new RequestTally();
     tally.count = run.requests;
@@ -241,15 +242,12 @@ export abstract class StripeActionService<TEntity extends MirrorEntity & { creat
       fetchPage: (request, pageTally) => this.fetchPage(request, pageTally),
     };
     try {
-      await new Backfill(source, this.writer, this.runs, state, tally, this.options.parallelism, this.logger).execute();
+      await new Backfill(source, this.writer, this.runs, state, tally, this.options.parallelism, lease, this.logger).execute();
+      run.softDeleted = await this.writer.sweep(this.tables, run.startedAt, new Date(), (manager) => lease.check(manager, { extend: true }));
     } catch (error) {
-      run.status = 'failed';
-      run.error = describeError(error);
-      await this.runs.save(run).catch(() => undefined);
-      this.logger.error(`Full sync ${run.id} of ${this.objectName}s failed after ${run.seen} objects; nothing was soft-deleted: ${run.error}`);
+      await this.recordFailure(run, error);
       throw error;
     }
-    run.softDeleted = await this.writer.sweep(this.tables, run.startedAt, new Date());
     run.status = 'completed';
     run.finishedAt = new Date();
     await this.runs.save(run);
@@ -266,6 +264,16 @@ export abstract class StripeActionService<TEntity extends MirrorEntity & { creat
       finishedAt: run.finishedAt.toISOString(),
       durationMs: run.finishedAt.getTime() - run.startedAt.getTime(),
     };
+  }
+
+  /** Marks the run failed, unless another instance took it over: the run row is then its to write. */
+  private async recordFailure(run: StripeSyncRun, error: unknown): Promise<void> {
+    const takenOver = error instanceof LeaseLostError && error.holder !== null;
+    this.logger.error(`Full sync ${run.id} of ${this.objectName}s stopped after ${run.seen} objects; nothing was soft-deleted: ${describeError(error)}`);
+    if (takenOver) return;
+    run.status = 'failed';
+    run.error = describeError(error);
+    await this.runs.save(run).catch(() => undefined);
   }
 
   private async fetchPage(request: PageRequest, tally: RequestTally): Promise<FetchedPage<TEntity>> {

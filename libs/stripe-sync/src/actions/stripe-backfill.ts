@@ -1,6 +1,7 @@
 import type { Logger } from '@nestjs/common';
 import type { MirrorEntity } from '../persistence/mirror-entity.interface.js';
 import type { MirrorRecord, MirrorTables, MirrorWriter } from '../persistence/mirror.writer.js';
+import type { SyncLease } from '../persistence/sync-leases.js';
 import type { StripeSyncSlice } from '../persistence/stripe-sync-run.entity.js';
 import { addUpSlices, type RunState, type SyncRunStore } from '../persistence/sync-run.store.js';
 import type { RequestTally } from './stripe-action.service.js';
@@ -33,7 +34,8 @@ const TOTALS_INTERVAL_MS = 1_000;
 
 /**
  * Pages a run's slices in parallel, `parallelism` at a time. Each page is written with its slice's cursor in one
- * transaction, so a run that stops can be resumed from its slices. A slice still being paged is split in two
+ * transaction, so a run that stops can be resumed from its slices, and only while the run's lease is held: an
+ * instance that lost it stops at once. A slice still being paged is split in two
  * when a worker would otherwise idle: the older half becomes a slice of its own. The run's totals are saved
  * apart from the pages, every second and at the end.
  */
@@ -54,6 +56,7 @@ export class Backfill<TEntity extends MirrorEntity> {
     private readonly state: RunState,
     private readonly tally: RequestTally,
     private readonly parallelism: number,
+    private readonly lease: SyncLease,
     private readonly logger: Logger,
   ) {
     this.slices = [...state.slices];
@@ -102,6 +105,7 @@ export class Backfill<TEntity extends MirrorEntity> {
     try {
       while (next && this.failure === undefined) {
         const page: FetchedPage<TEntity> = await next;
+        if (this.lease.lost) throw this.lease.lost;
         // A page of a slice resumed after a split may reach below its range: that part belongs to another slice.
         const kept = page.created.filter((created) => created >= slice.createdGte).length;
         const records = page.records.slice(0, kept);
@@ -147,6 +151,7 @@ export class Backfill<TEntity extends MirrorEntity> {
   /** Writes a page with the slices it moved: its own, and the part split off it, if any. */
   private async writePage(records: MirrorRecord<TEntity>[], observedAt: Date, slice: StripeSyncSlice, split: StripeSyncSlice | null) {
     await this.writer.write(this.source.tables, records, observedAt, async (manager, counts) => {
+      await this.lease.check(manager);
       slice.inserted += counts.inserted;
       slice.updated += counts.updated;
       slice.restored += counts.restored;
@@ -160,7 +165,10 @@ export class Backfill<TEntity extends MirrorEntity> {
     this.addUpTotals();
     // Through the writer's transactions, which SQLite runs one at a time.
     this.savingTotals = this.writer
-      .transaction((manager) => this.store.saveTotals(manager, this.state.run))
+      .transaction(async (manager) => {
+        await this.lease.check(manager);
+        await this.store.saveTotals(manager, this.state.run);
+      })
       // A database that fails here fails the page writes too; the totals are saved with the run when it ends.
       .catch(() => undefined)
       .finally(() => (this.savingTotals = null));

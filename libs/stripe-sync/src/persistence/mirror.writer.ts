@@ -172,13 +172,19 @@ export class MirrorWriter implements OnModuleInit {
 
   /**
    * Soft-deletes rows (and children) whose data was observed before `before` and not since: after a completed
-   * full sync that started at `before`, what Stripe no longer returned.
+   * full sync that started at `before`, what Stripe no longer returned. `firstInTransaction` may refuse it.
    */
-  async sweep<TEntity extends MirrorEntity>(tables: MirrorTables<TEntity>, before: Date, at: Date): Promise<number> {
+  async sweep<TEntity extends MirrorEntity>(
+    tables: MirrorTables<TEntity>,
+    before: Date,
+    at: Date,
+    firstInTransaction?: (manager: EntityManager) => Promise<void>,
+  ): Promise<number> {
     const observedBefore = (qb: UpdateQueryBuilder<MirrorEntity>, meta: EntityMetadata) => {
       qb.andWhere(`${this.column(meta, 'observedAt')} < :before`, { before });
     };
     return this.transaction(async (manager) => {
+      await firstInTransaction?.(manager);
       const swept = await this.markDeleted(manager, tables.target, at, observedBefore);
       for (const child of tables.children) await this.markDeleted(manager, child.target, at, observedBefore);
       return swept;

@@ -2,14 +2,39 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { Repository } from 'typeorm';
+import type { EntityManager, Repository } from 'typeorm';
+import { describeError } from '../stripe/stripe-errors.js';
 import { MirrorWriter } from './mirror.writer.js';
 import { StripeSyncLock } from './stripe-sync-lock.entity.js';
 
 const LEASE_MS = 60_000;
+const RENEW_EVERY_MS = LEASE_MS / 3;
+/** A lease with less left than this has missed two renewals: its holder stops rather than risk a takeover mid-write. */
+const MIN_REMAINING_MS = RENEW_EVERY_MS;
 
-/** A held lease; renewed in the background until released. */
+/** This instance no longer holds the lease of the job it runs: it stopped writing. */
+export class LeaseLostError extends Error {
+  constructor(
+    readonly lease: string,
+    reason: string,
+    /** The instance that holds it now, if another does. */
+    readonly holder: string | null = null,
+  ) {
+    super(`Lost the lease ${lease}: ${reason}; this instance stopped writing`);
+    this.name = 'LeaseLostError';
+  }
+}
+
+/** A held lease; renewed in the background until released or lost. */
 export interface SyncLease {
+  /** Why the lease was lost; null while it is held. */
+  readonly lost: LeaseLostError | null;
+  /**
+   * Inside a transaction that writes for the job: throws `LeaseLostError` (rolling it back) unless this instance
+   * still holds the lease with time to spare. With `extend`, the lease row is renewed in the transaction, so that no
+   * other instance can take it over before the transaction ends.
+   */
+  check(manager: EntityManager, options?: { extend?: boolean }): Promise<void>;
   release(): Promise<void>;
 }
 
@@ -31,13 +56,34 @@ export class SyncLeases {
   /** The lease `name`, or null while another live instance holds it. */
   async acquire(name: string): Promise<SyncLease | null> {
     if (!(await this.take(name))) return null;
+    let lost: LeaseLostError | null = null;
+    const lose = (error: LeaseLostError): never => {
+      if (!lost) {
+        lost = error;
+        clearInterval(heartbeat);
+        this.logger.error(lost.message);
+      }
+      throw lost;
+    };
     const heartbeat = setInterval(() => {
-      this.take(name)
-        .then((held) => held || this.logger.error(`Lost the lease ${name}: another instance took it over`))
-        .catch((error: unknown) => this.logger.error(`Could not renew the lease ${name}: ${String(error)}`));
-    }, LEASE_MS / 3);
+      this.take(name).then(
+        (held) => held || lose(new LeaseLostError(name, 'another instance took it over')),
+        (error: unknown) => lose(new LeaseLostError(name, `it could not be renewed (${describeError(error)})`)),
+      ).catch(() => undefined);
+    }, RENEW_EVERY_MS);
     heartbeat.unref();
     return {
+      get lost() {
+        return lost;
+      },
+      check: async (manager, { extend = false } = {}) => {
+        if (lost) throw lost;
+        const now = Date.now();
+        if (extend) await this.extend(manager, name, now);
+        const lease = await manager.findOneBy(StripeSyncLock, { name });
+        if (lease?.owner !== this.owner) lose(new LeaseLostError(name, `${lease ? lease.owner : 'no instance'} holds it now`, lease?.owner ?? null));
+        else if (lease.expiresAt.getTime() - now < MIN_REMAINING_MS) lose(new LeaseLostError(name, 'it was not renewed in time'));
+      },
       release: async () => {
         clearInterval(heartbeat);
         await this.locks.delete({ name, owner: this.owner });
@@ -63,5 +109,16 @@ export class SyncLeases {
       .andWhere('(owner = :owner OR expires_at < :now)', { owner: this.owner, now })
       .execute();
     return taken.affected === 1;
+  }
+
+  /** Renews the lease if this process still holds it, locking its row until the transaction ends. */
+  private async extend(manager: EntityManager, name: string, now: number): Promise<void> {
+    await manager
+      .createQueryBuilder()
+      .update(StripeSyncLock)
+      .set({ expiresAt: new Date(now + LEASE_MS) })
+      .where('name = :name', { name })
+      .andWhere('owner = :owner AND expires_at > :now', { owner: this.owner, now: new Date(now) })
+      .execute();
   }
 }
