@@ -134,13 +134,13 @@ describe.each(databases)('webhooks on %s', (database) => {
 
   describe('delivery', () => {
     it('answers 200 to a type it does not handle and records it as ignored', async () => {
-      const event = makeEvent('invoice.paid', { id: 'in_123', object: 'invoice' }, now());
+      const event = makeEvent('coupon.created', { id: 'co_123', object: 'coupon' }, now());
       const response = await deliver(event);
       expect(response.status).toBe(200);
       expect(response.body.result).toBe('ignored');
-      expect(await eventLog().findOneByOrFail({ id: event.id })).toMatchObject({ status: 'ignored', objectId: 'in_123' });
+      expect(await eventLog().findOneByOrFail({ id: event.id })).toMatchObject({ status: 'ignored', objectId: 'co_123' });
       expect(await mirrored().count()).toBe(0);
-      expect(handlers.calls).toEqual([{ handler: 'any', type: 'invoice.paid', eventId: event.id, row: null }]);
+      expect(handlers.calls).toEqual([{ handler: 'any', type: 'coupon.created', eventId: event.id, row: null }]);
     });
 
     it('processes a second delivery of the same event not at all', async () => {

@@ -1,41 +1,71 @@
+// The module and its options
 export { StripeSyncModule, STRIPE_SYNC_ENTITIES } from './stripe-sync.module.js';
 export { STRIPE_CLIENT } from './stripe-sync.constants.js';
 export { StripeSyncOptionsError } from './stripe-sync.options.js';
-export type {
-  StripeClientSettings,
-  StripeSyncModuleExtras,
-  StripeSyncModuleOptions,
-} from './interfaces/stripe-sync-options.interface.js';
+export type { StripeClientSettings, StripeSyncModuleExtras, StripeSyncModuleOptions } from './interfaces/stripe-sync-options.interface.js';
 export { InjectStripeClient } from './stripe/stripe.decorators.js';
-export { StripeActionService, RequestTally, type StripeObject } from './actions/stripe-action.service.js';
 export { StripeReader, type StripePage, type StripeParams } from './stripe/stripe-reader.js';
-export { SubscriptionActionService } from './actions/subscription-action.service.js';
-export type { SubscriptionPayload, SubscriptionItemPayload } from './actions/subscription.mapper.js';
+
+// The mirror as a whole, and questions answered from it
+export { StripeSyncService, type AnyStripeAction } from './actions/stripe-sync.service.js';
+export { StripeMirrorQuery, type CustomerSubscription, type SubscriptionMatch } from './actions/stripe-mirror-query.service.js';
+
+// Mirrored types: the generic action, and what a type of your own is declared with
+export { StripeActionService, RequestTally, type ActionContext, type EventApplication, type StripeObject } from './actions/stripe-action.service.js';
 export {
-  InvalidStripeObjectError,
-  MirrorObjectNotFoundError,
-  SyncAlreadyRunningError,
-} from './actions/stripe-action.errors.js';
+  defineMirroredChild,
+  defineMirroredObject,
+  type MirrorFilter,
+  type MirroredChildDefinition,
+  type MirroredObjectDefinition,
+} from './objects/mirrored-object.js';
+export { BUILT_IN_OBJECTS, type BuiltInObjectName } from './objects/mirrored-objects.js';
+export { MirroredStripeObject } from './persistence/mirrored-stripe-object.js';
+export { IdColumn, TimestampColumn, JsonColumn, AmountColumn, CodeColumn, TextColumn, FlagColumn, ReferenceTo } from './persistence/mirror.columns.js';
+export type { MirrorEntity, MirrorRow } from './persistence/mirror-entity.interface.js';
+export { fromUnix, idOf, toRaw } from './objects/stripe-values.js';
 export type {
   MirrorListQuery,
   MirrorPage,
+  StartedSyncAll,
   SyncAllSummary,
   SyncBatchResult,
   SyncByIdsResult,
   SyncFailure,
 } from './actions/stripe-action.interfaces.js';
-export { StripeSubscription } from './persistence/stripe-subscription.entity.js';
-export { StripeSubscriptionItem } from './persistence/stripe-subscription-item.entity.js';
-export type { MirrorEntity, MirrorRow } from './persistence/mirror-entity.interface.js';
+export { InvalidStripeObjectError, MirrorObjectNotFoundError, SyncAlreadyRunningError } from './actions/stripe-action.errors.js';
+
+// The built-in types: entities and actions
+export { CustomerActionService, customers } from './objects/customers/customers.object.js';
+export { StripeCustomer } from './objects/customers/stripe-customer.entity.js';
+export { ProductActionService, products } from './objects/products/products.object.js';
+export { StripeProduct } from './objects/products/stripe-product.entity.js';
+export { PriceActionService, prices } from './objects/prices/prices.object.js';
+export { StripePrice } from './objects/prices/stripe-price.entity.js';
+export { SubscriptionActionService, subscriptions } from './objects/subscriptions/subscriptions.object.js';
+export { StripeSubscription } from './objects/subscriptions/stripe-subscription.entity.js';
+export { StripeSubscriptionItem } from './objects/subscriptions/stripe-subscription-item.entity.js';
+export type { SubscriptionPayload, SubscriptionItemPayload } from './objects/subscriptions/subscription.mapper.js';
+export { InvoiceActionService, invoices } from './objects/invoices/invoices.object.js';
+export { StripeInvoice } from './objects/invoices/stripe-invoice.entity.js';
+export { StripeInvoiceLineItem } from './objects/invoices/stripe-invoice-line-item.entity.js';
+export { PaymentIntentActionService, paymentIntents } from './objects/payment-intents/payment-intents.object.js';
+export { StripePaymentIntent } from './objects/payment-intents/stripe-payment-intent.entity.js';
+export { ChargeActionService, charges } from './objects/charges/charges.object.js';
+export { StripeCharge } from './objects/charges/stripe-charge.entity.js';
+export { RefundActionService, refunds } from './objects/refunds/refunds.object.js';
+export { StripeRefund } from './objects/refunds/stripe-refund.entity.js';
+
+// Bookkeeping: runs, leases, events, migrations
 export { MirrorWriter, type MirrorRecord, type MirrorTables, type ChildTable } from './persistence/mirror.writer.js';
-export { StripeSyncAdminGuard } from './http/stripe-sync-admin.guard.js';
-export { StripeEvent, type StripeEventStatus, type StripeEventSource } from './webhooks/stripe-event.entity.js';
-export { StripeSyncState } from './persistence/stripe-sync-state.entity.js';
-export { OnStripeEvent } from './webhooks/on-stripe-event.decorator.js';
-export { StripeEventsService, type EventReceipt, type EventsCatchUpSummary } from './webhooks/stripe-events.service.js';
-export type { EventApplication } from './actions/stripe-action.service.js';
 export { StripeSyncRun, StripeSyncSlice, type SyncRunStatus } from './persistence/stripe-sync-run.entity.js';
-export type { StartedSyncAll } from './actions/stripe-action.service.js';
 export { StripeSyncLock } from './persistence/stripe-sync-lock.entity.js';
 export { LeaseLostError } from './persistence/sync-leases.js';
-export { stripeSyncMigrations, type StripeSyncDialect } from './persistence/migrations/index.js';
+export { StripeSyncState } from './persistence/stripe-sync-state.entity.js';
+export { stripeSyncMigrations, type StripeSyncDialect, type StripeSyncMigrationOptions } from './persistence/migrations/index.js';
+
+// HTTP and webhooks
+export { StripeSyncAdminGuard } from './http/stripe-sync-admin.guard.js';
+export { StripeEvent, type StripeEventStatus, type StripeEventSource } from './webhooks/stripe-event.entity.js';
+export { OnStripeEvent } from './webhooks/on-stripe-event.decorator.js';
+export { StripeEventsService, type EventReceipt, type EventsCatchUpSummary } from './webhooks/stripe-events.service.js';

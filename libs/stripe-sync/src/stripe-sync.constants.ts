@@ -10,3 +10,6 @@ export const SYNC_CRON_JOB_NAME = 'stripe-sync:sync-all';
 
 /** Injection token of the webhook route path (`<routePrefix>/webhook`). */
 export const WEBHOOK_ROUTE = Symbol('WEBHOOK_ROUTE');
+
+/** Injection token of the actions of the mirrored types, parents first. */
+export const MIRRORED_ACTIONS = Symbol('MIRRORED_ACTIONS');

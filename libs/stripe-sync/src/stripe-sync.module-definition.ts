@@ -1,15 +1,21 @@
-import { ConfigurableModuleBuilder } from '@nestjs/common';
+import { ConfigurableModuleBuilder, type Provider } from '@nestjs/common';
+import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
+import type { ActionContext } from './actions/stripe-action.service.js';
+import { FullSyncService } from './actions/full-sync.service.js';
+import { mirrorControllerOf } from './http/mirror.controller.js';
 import { routedAt } from './http/routed-at.js';
-import { SubscriptionsController } from './http/subscriptions.controller.js';
+import { StripeSyncController } from './http/stripe-sync.controller.js';
 import { SyncRunsController } from './http/sync-runs.controller.js';
-import type {
-  StripeSyncModuleExtras,
-  StripeSyncModuleOptions,
-} from './interfaces/stripe-sync-options.interface.js';
-import { DEFAULT_ROUTE_PREFIX, WEBHOOK_ROUTE } from './stripe-sync.constants.js';
+import type { StripeSyncModuleExtras, StripeSyncModuleOptions } from './interfaces/stripe-sync-options.interface.js';
+import type { MirroredObjectDefinition } from './objects/mirrored-object.js';
+import { BUILT_IN_OBJECTS, entitiesOf, parentsFirst } from './objects/mirrored-objects.js';
+import { MirrorWriter } from './persistence/mirror.writer.js';
+import { BOOKKEEPING_ENTITIES } from './persistence/bookkeeping-entities.js';
+import { StripeReader } from './stripe/stripe-reader.js';
+import { DEFAULT_ROUTE_PREFIX, MIRRORED_ACTIONS, STRIPE_SYNC_OPTIONS, WEBHOOK_ROUTE } from './stripe-sync.constants.js';
+import { resolveObjects, resolveRoutePrefix } from './stripe-sync.options.js';
 import { StripeEventsController } from './webhooks/stripe-events.controller.js';
 import { StripeWebhookController } from './webhooks/stripe-webhook.controller.js';
-import { resolveRoutePrefix } from './stripe-sync.options.js';
 
 export const {
   ConfigurableModuleClass: StripeSyncConfigurableModule,
@@ -18,19 +24,37 @@ export const {
   ASYNC_OPTIONS_TYPE: STRIPE_SYNC_ASYNC_OPTIONS_TYPE,
 } = new ConfigurableModuleBuilder<StripeSyncModuleOptions>({ moduleName: 'StripeSync' })
   .setClassMethodName('forRoot')
-  // Routes are registered before async options resolve, so the prefix is given next to useFactory.
-  .setExtras<StripeSyncModuleExtras>({ routePrefix: DEFAULT_ROUTE_PREFIX, isGlobal: false }, (definition, extras) => {
+  // Routes, entities and providers follow from the prefix and the mirrored types, which are known before async
+  // options resolve: they are given next to useFactory.
+  .setExtras<StripeSyncModuleExtras>({ routePrefix: DEFAULT_ROUTE_PREFIX, isGlobal: false, objects: undefined }, (definition, extras) => {
     const prefix = resolveRoutePrefix(extras.routePrefix);
+    const objects = resolveObjects(extras.objects);
     return {
       ...definition,
       global: extras.isGlobal,
+      // Every built-in entity, mirrored or not, so that their relations resolve; the tables of a type not mirrored stay empty.
+      imports: [...(definition.imports ?? []), TypeOrmModule.forFeature([...new Set([...entitiesOf([...Object.values(BUILT_IN_OBJECTS), ...objects]), ...BOOKKEEPING_ENTITIES])])],
       controllers: [
-        routedAt(`${prefix}/subscriptions`, SubscriptionsController),
+        ...objects.map((object) => routedAt(`${prefix}/${object.resource}`, mirrorControllerOf(object))),
         routedAt(`${prefix}/events`, StripeEventsController),
         routedAt(`${prefix}/sync-runs`, SyncRunsController),
         routedAt(prefix, StripeWebhookController),
+        routedAt(prefix, StripeSyncController),
       ],
-      providers: [...(definition.providers ?? []), { provide: WEBHOOK_ROUTE, useValue: `${prefix}/webhook` }],
+      providers: [...(definition.providers ?? []), { provide: WEBHOOK_ROUTE, useValue: `${prefix}/webhook` }, ...actionProviders(objects)],
+      exports: [...(definition.exports ?? []), ...objects.map((object) => object.service)],
     };
   })
   .build();
+
+/** Each type's action, built from its declaration, and the list of them all, parents first. */
+function actionProviders(objects: MirroredObjectDefinition[]): Provider[] {
+  const actions: Provider[] = objects.map((object) => ({
+    provide: object.service,
+    inject: [getDataSourceToken(), MirrorWriter, StripeReader, FullSyncService, STRIPE_SYNC_OPTIONS],
+    useFactory: (...[dataSource, writer, reader, fullSync, options]: ActionContext[keyof ActionContext][]) =>
+      new object.service(object, { dataSource, writer, reader, fullSync, options } as ActionContext),
+  }));
+  const ordered = parentsFirst(objects);
+  return [...actions, { provide: MIRRORED_ACTIONS, inject: ordered.map((object) => object.service), useFactory: (...all: unknown[]) => all }];
+}

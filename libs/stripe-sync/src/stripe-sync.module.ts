@@ -1,17 +1,15 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
-import { TypeOrmModule } from '@nestjs/typeorm';
-import { SubscriptionActionService } from './actions/subscription-action.service.js';
+import { FullSyncService } from './actions/full-sync.service.js';
+import { StripeMirrorQuery } from './actions/stripe-mirror-query.service.js';
+import { StripeSyncService } from './actions/stripe-sync.service.js';
 import { StripeSyncAdminGuard } from './http/stripe-sync-admin.guard.js';
 import type { StripeSyncModuleOptions } from './interfaces/stripe-sync-options.interface.js';
+import { BUILT_IN_OBJECTS, entitiesOf } from './objects/mirrored-objects.js';
+import { BOOKKEEPING_ENTITIES } from './persistence/bookkeeping-entities.js';
 import { MirrorWriter } from './persistence/mirror.writer.js';
-import { StripeSubscriptionItem } from './persistence/stripe-subscription-item.entity.js';
-import { StripeSubscription } from './persistence/stripe-subscription.entity.js';
-import { StripeSyncState } from './persistence/stripe-sync-state.entity.js';
-import { StripeSyncRun, StripeSyncSlice } from './persistence/stripe-sync-run.entity.js';
 import { SyncRunStore } from './persistence/sync-run.store.js';
 import { SyncLeases } from './persistence/sync-leases.js';
-import { StripeSyncLock } from './persistence/stripe-sync-lock.entity.js';
 import { StripeSyncScheduler } from './scheduling/stripe-sync.scheduler.js';
 import { stripeClientProvider } from './stripe/stripe-client.provider.js';
 import { StripeReader } from './stripe/stripe-reader.js';
@@ -22,25 +20,16 @@ import {
   StripeSyncConfigurableModule,
 } from './stripe-sync.module-definition.js';
 import { resolveStripeSyncOptions, StripeSyncOptionsError } from './stripe-sync.options.js';
-import { StripeEvent } from './webhooks/stripe-event.entity.js';
 import { StripeEventHandlers } from './webhooks/stripe-event-handlers.js';
 import { StripeEventsService } from './webhooks/stripe-events.service.js';
 import { StripeWebhookVerifier } from './webhooks/stripe-webhook.verifier.js';
 import { WebhookRawBodyCapture } from './webhooks/webhook-raw-body.js';
 
-/** The entities the module owns; `autoLoadEntities: true` picks them up, or list them yourself. */
-export const STRIPE_SYNC_ENTITIES = [
-  StripeSubscription,
-  StripeSubscriptionItem,
-  StripeEvent,
-  StripeSyncState,
-  StripeSyncRun,
-  StripeSyncSlice,
-  StripeSyncLock,
-];
+/** Every table the module owns, mirrored types and bookkeeping; `autoLoadEntities: true` picks them up, or list them yourself. */
+export const STRIPE_SYNC_ENTITIES = [...entitiesOf(Object.values(BUILT_IN_OBJECTS)), ...BOOKKEEPING_ENTITIES];
 
 @Module({
-  imports: [TypeOrmModule.forFeature(STRIPE_SYNC_ENTITIES), DiscoveryModule],
+  imports: [DiscoveryModule],
   providers: [
     {
       provide: STRIPE_SYNC_OPTIONS,
@@ -57,7 +46,9 @@ export const STRIPE_SYNC_ENTITIES = [
     MirrorWriter,
     SyncRunStore,
     SyncLeases,
-    SubscriptionActionService,
+    FullSyncService,
+    StripeSyncService,
+    StripeMirrorQuery,
     StripeSyncAdminGuard,
     StripeSyncScheduler,
     StripeEventsService,
@@ -65,7 +56,7 @@ export const STRIPE_SYNC_ENTITIES = [
     StripeWebhookVerifier,
     WebhookRawBodyCapture,
   ],
-  exports: [STRIPE_CLIENT, SubscriptionActionService, StripeEventsService],
+  exports: [STRIPE_CLIENT, StripeReader, StripeSyncService, StripeMirrorQuery, StripeEventsService],
 })
 export class StripeSyncModule extends StripeSyncConfigurableModule {
   /** `forRoot(apiKey)` or `forRoot({ apiKey, ...options })`. */

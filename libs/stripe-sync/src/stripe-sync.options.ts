@@ -3,8 +3,11 @@ import { DEFAULT_CRON } from './stripe-sync.constants.js';
 import { defaultRequestRate } from './stripe/stripe-request-governor.js';
 import type {
   ResolvedStripeSyncOptions,
+  StripeSyncModuleExtras,
   StripeSyncModuleOptions,
 } from './interfaces/stripe-sync-options.interface.js';
+import type { MirroredObjectDefinition } from './objects/mirrored-object.js';
+import { BUILT_IN_OBJECTS } from './objects/mirrored-objects.js';
 
 /** Thrown at start-up when an option is missing or malformed; the message names the option. */
 export class StripeSyncOptionsError extends Error {
@@ -32,6 +35,7 @@ export function resolveStripeSyncOptions(options: StripeSyncModuleOptions | unde
     webhookSecret,
     webhookTolerance = 300,
     requestsPerSecond,
+    pastDueIsActive = false,
   } = options;
 
   if (typeof apiKey !== 'string' || apiKey.trim() === '') {
@@ -72,6 +76,7 @@ export function resolveStripeSyncOptions(options: StripeSyncModuleOptions | unde
   if (typeof rate !== 'number' || !Number.isFinite(rate) || rate < 0) {
     throw new StripeSyncOptionsError('requestsPerSecond', 'must be a number of requests per second (0: no pacing)');
   }
+  if (typeof pastDueIsActive !== 'boolean') throw new StripeSyncOptionsError('pastDueIsActive', 'must be true or false');
   return {
     apiKey,
     stripe,
@@ -83,7 +88,34 @@ export function resolveStripeSyncOptions(options: StripeSyncModuleOptions | unde
     webhookSecrets,
     webhookTolerance,
     requestsPerSecond: rate,
+    pastDueIsActive,
   };
+}
+
+/** The types `objects` names, built-in or declared by the app; default every built-in one. */
+export function resolveObjects(objects: StripeSyncModuleExtras['objects']): MirroredObjectDefinition[] {
+  if (objects === undefined) return Object.values(BUILT_IN_OBJECTS);
+  if (!Array.isArray(objects) || objects.length === 0) {
+    throw new StripeSyncOptionsError('objects', `must list the types to mirror (${Object.keys(BUILT_IN_OBJECTS).join(', ')}, or your own)`);
+  }
+  const definitions = objects.map((object) => {
+    if (typeof object !== 'string') return object;
+    if (!Object.hasOwn(BUILT_IN_OBJECTS, object)) {
+      throw new StripeSyncOptionsError('objects', `names an unknown type "${object}" (built-in: ${Object.keys(BUILT_IN_OBJECTS).join(', ')})`);
+    }
+    return BUILT_IN_OBJECTS[object];
+  });
+  for (const key of ['name', 'resource', 'service'] as const) {
+    const seen = new Set<unknown>();
+    for (const definition of definitions) {
+      if (typeof definition !== 'object' || definition === null || !definition[key]) {
+        throw new StripeSyncOptionsError('objects', 'must hold type names or declarations made with defineMirroredObject');
+      }
+      if (seen.has(definition[key])) throw new StripeSyncOptionsError('objects', `has two types with the ${key} ${String((definition[key] as { name?: string }).name ?? definition[key])}`);
+      seen.add(definition[key]);
+    }
+  }
+  return definitions;
 }
 
 /** Normalises the route prefix: no leading or trailing slash, only URL-safe path characters. */

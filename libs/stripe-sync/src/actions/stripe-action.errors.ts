@@ -14,13 +14,16 @@ export class InvalidStripeObjectError extends Error {
   }
 }
 
-/** A full sync was asked for while one is running, here or in another instance (the controller answers 409). */
+/**
+ * A full sync was asked for while one of the same types is running, here or in another instance (the controller
+ * answers 409). `objectName` is the type asked for, or `all` for the whole account.
+ */
 export class SyncAlreadyRunningError extends Error {
   constructor(
     readonly objectName: string,
     readonly runId?: string,
   ) {
-    super(`A full sync of ${objectName}s is already running${runId ? ` (run ${runId})` : ''}`);
+    super(`A full sync ${objectName === 'all' ? 'of the whole account' : `of ${objectName}s`} overlaps one already running${runId ? ` (run ${runId})` : ''}`);
     this.name = 'SyncAlreadyRunningError';
   }
 }

@@ -1,4 +1,4 @@
-/** What a completed `syncAll()` did. */
+/** What a completed full sync did: of one type, or of the whole account (`object: 'all'`, with each type's summary). */
 export interface SyncAllSummary {
   runId: string;
   object: string;
@@ -11,6 +11,14 @@ export interface SyncAllSummary {
   startedAt: string;
   finishedAt: string;
   durationMs: number;
+  /** A run of the whole account: the run of each type, in the order they ran. */
+  objects?: SyncAllSummary[];
+}
+
+/** A full sync that started: its run id at once, and its summary when it ends. */
+export interface StartedSyncAll {
+  runId: string;
+  done: Promise<SyncAllSummary>;
 }
 
 export interface SyncFailure {

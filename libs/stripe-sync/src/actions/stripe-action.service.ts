@@ -1,33 +1,20 @@
-import { Logger } from '@nestjs/common';
-import type { FindOptionsWhere, Repository } from 'typeorm';
-import type { MirrorEntity } from '../persistence/mirror-entity.interface.js';
-import type { MirrorRecord, MirrorTables, MirrorWriter } from '../persistence/mirror.writer.js';
-import type { RunState, SyncRunStore } from '../persistence/sync-run.store.js';
-import { LeaseLostError, type SyncLease, type SyncLeases } from '../persistence/sync-leases.js';
-import type { StripeSyncRun } from '../persistence/stripe-sync-run.entity.js';
+import type { DataSource, FindOptionsWhere, Repository } from 'typeorm';
 import type { ResolvedStripeSyncOptions } from '../interfaces/stripe-sync-options.interface.js';
-import { Backfill, type BackfillSource, type FetchedPage, type PageRequest } from './stripe-backfill.js';
+import type { MirroredChildDefinition, MirroredObjectDefinition } from '../objects/mirrored-object.js';
+import type { MirrorEntity, MirrorRow } from '../persistence/mirror-entity.interface.js';
+import type { ChildRows, MirrorRecord, MirrorTables, MirrorWriter } from '../persistence/mirror.writer.js';
 import { describeError, isResourceMissing } from '../stripe/stripe-errors.js';
-import type { StripePage } from '../stripe/stripe-reader.js';
+import type { StripePage, StripeReader } from '../stripe/stripe-reader.js';
 import { KeyedMutex, mapWithConcurrency } from './concurrency.js';
-import { InvalidStripeObjectError, MirrorObjectNotFoundError, SyncAlreadyRunningError } from './stripe-action.errors.js';
-import type {
-  MirrorListQuery,
-  MirrorPage,
-  SyncAllSummary,
-  SyncBatchResult,
-  SyncByIdsResult,
-} from './stripe-action.interfaces.js';
+import type { FullSyncService } from './full-sync.service.js';
+import { InvalidStripeObjectError, MirrorObjectNotFoundError } from './stripe-action.errors.js';
+import type { MirrorListQuery, MirrorPage, StartedSyncAll, SyncAllSummary, SyncBatchResult, SyncByIdsResult } from './stripe-action.interfaces.js';
+import type { BackfillSource, FetchedPage, PageRequest } from './stripe-backfill.js';
 
+/** What every Stripe object has; top-level ones also have `created`. */
 export interface StripeObject {
   id: string;
   object: string;
-  created: number;
-}
-
-export interface StartedSyncAll {
-  runId: string;
-  done: Promise<SyncAllSummary>;
 }
 
 /** Counts the Stripe requests one operation makes. */
@@ -35,84 +22,108 @@ export class RequestTally {
   count = 0;
 }
 
-/** What `syncFromEvent` did: wrote the event's object, kept newer data (`stale`), or wrote a fresh copy from Stripe. */
-export type EventApplication = 'applied' | 'stale' | 'refetched';
+/**
+ * What `syncFromEvent` did: wrote the event's object (`applied`), kept newer data (`stale`), wrote a fresh copy
+ * from Stripe (`refetched`), or soft-deleted the row (`deleted`).
+ */
+export type EventApplication = 'applied' | 'stale' | 'refetched' | 'deleted';
+
+/** What every action is built with: the module's shared services. */
+export interface ActionContext {
+  dataSource: DataSource;
+  writer: MirrorWriter;
+  reader: StripeReader;
+  fullSync: FullSyncService;
+  options: Pick<ResolvedStripeSyncOptions, 'concurrency'>;
+}
 
 type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
 
+const PAGE_SIZE = 100;
+
 /**
- * All the logic that keeps a mirror of one kind of Stripe object: a concrete action only says how to reach
- * its objects in Stripe and how to map one to rows (port of django-stripe's `StripeSyncActionMixin`).
+ * All the logic that keeps a mirror of one kind of Stripe object, driven by its declaration (a port of
+ * django-stripe's `StripeSyncActionMixin`). Each type's injectable service is a subclass, often empty.
  */
-export abstract class StripeActionService<TEntity extends MirrorEntity & { created: Date }, TStripeObject extends StripeObject> {
-  protected readonly logger = new Logger(this.constructor.name);
-  private runningSyncAll: Promise<SyncAllSummary> | null = null;
+export class StripeActionService<TEntity extends MirrorEntity & { created: Date }, TObject extends StripeObject>
+  implements BackfillSource<TEntity>
+{
+  readonly tables: MirrorTables<TEntity>;
+  protected readonly repository: Repository<TEntity>;
+  protected readonly writer: MirrorWriter;
+  protected readonly stripe: StripeReader;
+  private readonly fullSync: FullSyncService;
+  private readonly concurrency: number;
   /** Events about one object are applied one at a time, so "is the stored row newer?" stays true until the write. */
   private readonly eventLocks = new KeyedMutex();
 
+  constructor(
+    readonly definition: MirroredObjectDefinition<TEntity, TObject>,
+    context: ActionContext,
+  ) {
+    this.repository = context.dataSource.getRepository(definition.entity);
+    this.writer = context.writer;
+    this.stripe = context.reader;
+    this.fullSync = context.fullSync;
+    this.concurrency = context.options.concurrency;
+    this.tables = {
+      target: definition.entity,
+      children: (definition.children ?? []).map((child) => ({ target: child.entity, parentProperty: child.parentProperty })),
+    };
+  }
+
   /** Stripe's name of the object, such as `subscription`. */
-  abstract readonly objectName: string;
-  /** The event types whose `data.object` is this kind of object and updates the mirror. */
-  abstract readonly eventTypes: readonly string[];
-  abstract readonly tables: MirrorTables<TEntity>;
-
-  protected constructor(
-    protected readonly repository: Repository<TEntity>,
-    protected readonly writer: MirrorWriter,
-    private readonly runs: SyncRunStore,
-    private readonly leases: SyncLeases,
-    private readonly options: Pick<ResolvedStripeSyncOptions, 'concurrency' | 'parallelism'>,
-  ) {}
-
-  /** One page (100 objects, newest first) of the objects created in a range, whatever their status. */
-  protected abstract listPage(request: PageRequest): Promise<StripePage<TStripeObject>>;
-
-  protected abstract retrieve(id: string): Promise<TStripeObject>;
-
-  /** Names what makes `data` unusable as this kind of object, or answers null. */
-  protected abstract invalidField(data: Record<string, unknown>): string | null;
-
-  /**
-   * Maps one object to its rows. With a `tally`, children Stripe embeds only in part are fetched (and counted);
-   * without one no request is made and a partial child list is written as partial.
-   */
-  protected abstract toRecord(object: TStripeObject, tally: RequestTally | null): Promise<MirrorRecord<TEntity>>;
+  get objectName(): string {
+    return this.definition.name;
+  }
 
   /** Upserts one Stripe object and its children, as data true now; returns the mirrored row. */
-  async sync(object: TStripeObject): Promise<TEntity> {
+  async sync(object: TObject): Promise<TEntity> {
     this.assertObject(object, 'object');
-    const observedAt = new Date();
-    await this.writer.write(this.tables, [await this.toRecord(object, new RequestTally())], observedAt);
+    await this.writer.write(this.tables, [await this.toRecord(object, new RequestTally())], new Date());
     return this.findOne(object.id);
   }
 
   /**
-   * Applies the object an event carried, unless the mirror holds newer data. Events have one-second
-   * timestamps: when the stored row is from the same second, which is newer cannot be told, so the object is
-   * retrieved from Stripe instead.
+   * Applies the object an event carried, unless the mirror holds newer data. Events have one-second timestamps:
+   * when the stored row is from the same second, which is newer cannot be told, so the object is retrieved from
+   * Stripe instead. An event of a `deletedEventTypes` type soft-deletes the row.
    */
-  syncFromEvent(object: TStripeObject, eventCreated: number): Promise<EventApplication> {
+  syncFromEvent(object: TObject, eventCreated: number, eventType?: string): Promise<EventApplication> {
     this.assertObject(object, 'event.data.object');
-    return this.eventLocks.run(object.id, () => this.applyEventObject(object, eventCreated));
+    const deleted = isDeletedStub(object) || (eventType !== undefined && (this.definition.deletedEventTypes ?? []).includes(eventType));
+    return this.eventLocks.run(object.id, () => this.applyEventObject(object, eventCreated, deleted));
   }
 
-  private async applyEventObject(object: TStripeObject, eventCreated: number): Promise<EventApplication> {
+  private async applyEventObject(object: TObject, eventCreated: number, deleted: boolean): Promise<EventApplication> {
     // The change happened within the event's second: its data is at least that recent.
     const eventTime = new Date(eventCreated * 1000 + 999);
     const stored = await this.writer.observedAt(this.tables, object.id);
     const storedSecond = stored && Math.floor(stored.getTime() / 1000);
     if (storedSecond !== undefined && storedSecond > eventCreated) return 'stale';
-    if (storedSecond !== eventCreated) {
-      const written = await this.writer.writeOne(this.tables, await this.toRecord(object, new RequestTally()), eventTime);
-      return written ? 'applied' : 'stale';
-    }
+    if (storedSecond !== eventCreated) return this.writeObserved(object, eventTime, deleted, 'applied');
     const requestedAt = new Date();
-    const tally = new RequestTally();
-    const fresh = await this.retrieve(object.id);
     // Retrieved after the event arrived, so newer than it, whatever the clocks say.
-    const observedAt = new Date(Math.max(requestedAt.getTime(), stored!.getTime()));
-    const written = await this.writer.writeOne(this.tables, await this.toRecord(fresh, tally), observedAt);
-    return written ? 'refetched' : 'stale';
+    const observedAt = () => new Date(Math.max(requestedAt.getTime(), stored!.getTime()));
+    let fresh: TObject;
+    try {
+      fresh = await this.retrieve(object.id);
+    } catch (error) {
+      if (!isResourceMissing(error)) throw error;
+      return this.writeObserved(object, observedAt(), true, 'refetched');
+    }
+    return this.writeObserved(fresh, observedAt(), isDeletedStub(fresh), 'refetched');
+  }
+
+  /** Writes (or soft-deletes) the object as observed at `observedAt`; `stale` when the stored row is newer. */
+  private async writeObserved(object: TObject, observedAt: Date, deleted: boolean, written: EventApplication): Promise<EventApplication> {
+    if (deleted && !this.isMappable(object)) {
+      const result = await this.writer.softDelete(this.tables, object.id, observedAt);
+      return result === 'kept' ? 'stale' : 'deleted';
+    }
+    const record = { ...(await this.toRecord(object, new RequestTally())), deleted };
+    if (!(await this.writer.writeOne(this.tables, record, observedAt))) return 'stale';
+    return deleted ? 'deleted' : written;
   }
 
   /**
@@ -128,23 +139,7 @@ export abstract class StripeActionService<TEntity extends MirrorEntity & { creat
    * across every instance sharing the database: the others get `SyncAlreadyRunningError` with its run id.
    */
   startSyncAll(): Promise<StartedSyncAll> {
-    if (this.runningSyncAll) return Promise.reject(new SyncAlreadyRunningError(this.objectName));
-    const opened = (async () => {
-      const lease = await this.leases.acquire(`sync-all:${this.objectName}`);
-      if (!lease) throw new SyncAlreadyRunningError(this.objectName, (await this.runs.running(this.objectName))?.id);
-      try {
-        return { lease, state: await this.openRun() };
-      } catch (error) {
-        await lease.release();
-        throw error;
-      }
-    })();
-    const done = opened.then(({ lease, state }) => this.completeRun(state, lease).finally(() => lease.release()));
-    this.runningSyncAll = done.finally(() => {
-      this.runningSyncAll = null;
-    });
-    this.runningSyncAll.catch(() => undefined);
-    return opened.then(({ state }) => ({ runId: state.run.id, done }));
+    return this.fullSync.start([this]);
   }
 
   /** Retrieves each id; ids Stripe no longer has are soft-deleted; one id's failure does not stop the others. */
@@ -152,31 +147,32 @@ export abstract class StripeActionService<TEntity extends MirrorEntity & { creat
     const unique = [...new Set(ids)];
     const observedAt = new Date();
     const tally = new RequestTally();
-    const outcomes = await mapWithConcurrency(unique, this.options.concurrency, (id) =>
+    const outcomes = await mapWithConcurrency(unique, this.concurrency, (id) =>
       settle(async () => {
         tally.count++;
-        return this.toRecord(await this.retrieve(id), tally);
+        const object = await this.retrieve(id);
+        return isDeletedStub(object) ? null : this.toRecord(object, tally);
       }),
     );
     const result: SyncByIdsResult = { synced: [], missing: [], failed: [] };
     const records: MirrorRecord<TEntity>[] = [];
     outcomes.forEach((outcome, i) => {
-      if (outcome.ok) {
+      if (outcome.ok && outcome.value) {
         records.push(outcome.value);
         result.synced.push(unique[i]);
-      } else if (isResourceMissing(outcome.error)) {
+      } else if (outcome.ok || isResourceMissing(outcome.error)) {
         result.missing.push(unique[i]);
       } else {
         result.failed.push({ id: unique[i], error: describeError(outcome.error) });
       }
     });
     await this.writer.write(this.tables, records, observedAt);
-    for (const id of result.missing) await this.writer.softDelete(this.tables, id, new Date());
+    for (const id of result.missing) await this.writer.softDelete(this.tables, id, observedAt);
     return result;
   }
 
   /** Upserts objects given as data, without calling Stripe: all of them or, on any error, none. */
-  async syncBatch(batch: TStripeObject[]): Promise<SyncBatchResult> {
+  async syncBatch(batch: TObject[]): Promise<SyncBatchResult> {
     batch.forEach((object, i) => this.assertObject(object, `batch[${i}]`));
     const observedAt = new Date();
     const records = await Promise.all(batch.map((object) => this.toRecord(object, null)));
@@ -186,7 +182,7 @@ export abstract class StripeActionService<TEntity extends MirrorEntity & { creat
 
   /** Marks the row (and its children) deleted; a second call keeps the first time. */
   async softDelete(id: string): Promise<TEntity> {
-    if (!(await this.writer.softDelete(this.tables, id, new Date()))) {
+    if ((await this.writer.softDelete(this.tables, id, new Date())) === 'unknown') {
       throw new MirrorObjectNotFoundError(this.objectName, id);
     }
     return this.findOne(id);
@@ -197,6 +193,16 @@ export abstract class StripeActionService<TEntity extends MirrorEntity & { creat
     const row = await this.repository.findOneBy({ id } as FindOptionsWhere<TEntity>);
     if (!row) throw new MirrorObjectNotFoundError(this.objectName, id);
     return row;
+  }
+
+  /** The parent's current (not soft-deleted) children of one child list, oldest first. */
+  findChildren(parentId: string, child: MirroredChildDefinition): Promise<MirrorEntity[]> {
+    const qb = this.repository.manager
+      .createQueryBuilder(child.entity, 'child')
+      .where(`child.${child.parentProperty} = :parentId`, { parentId })
+      .andWhere('child.deletedAt IS NULL');
+    if (qb.expressionMap.mainAlias!.metadata.findColumnWithPropertyName('created')) qb.orderBy('child.created', 'ASC');
+    return qb.addOrderBy('child.id', 'ASC').getMany();
   }
 
   /** Mirrored rows matching `filters` (equality on properties), newest first, with a cursor like Stripe's. */
@@ -222,69 +228,70 @@ export abstract class StripeActionService<TEntity extends MirrorEntity & { creat
     return { data: rows.slice(0, query.limit), hasMore: rows.length > query.limit };
   }
 
-  private async openRun(): Promise<RunState> {
-    const unfinished = await this.runs.unfinished(this.objectName);
-    if (!unfinished) return this.runs.start(this.objectName);
-    this.logger.log(`Resuming the unfinished full sync ${unfinished.run.id} of ${this.objectName}s`);
-    unfinished.run.status = 'running';
-    unfinished.run.error = null;
-    await this.runs.save(unfinished.run);
-    return unfinished;
-  }
-
-  private async completeRun(state: RunState, lease: SyncLease): Promise<SyncAllSummary> {
-    const { run } = state;
-    const tally = new RequestTally();
-    tally.count = run.requests;
-    const source: BackfillSource<TEntity> = {
-      objectName: this.objectName,
-      tables: this.tables,
-      fetchPage: (request, pageTally) => this.fetchPage(request, pageTally),
-    };
-    try {
-      await new Backfill(source, this.writer, this.runs, state, tally, this.options.parallelism, lease, this.logger).execute();
-      run.softDeleted = await this.writer.sweep(this.tables, run.startedAt, new Date(), (manager) => lease.check(manager, { extend: true }));
-    } catch (error) {
-      await this.recordFailure(run, error);
-      throw error;
-    }
-    run.status = 'completed';
-    run.finishedAt = new Date();
-    await this.runs.save(run);
-    return {
-      runId: run.id,
-      object: this.objectName,
-      seen: run.seen,
-      inserted: run.inserted,
-      updated: run.updated,
-      softDeleted: run.softDeleted,
-      restored: run.restored,
-      requests: run.requests,
-      startedAt: run.startedAt.toISOString(),
-      finishedAt: run.finishedAt.toISOString(),
-      durationMs: run.finishedAt.getTime() - run.startedAt.getTime(),
-    };
-  }
-
-  /** Marks the run failed, unless another instance took it over: the run row is then its to write. */
-  private async recordFailure(run: StripeSyncRun, error: unknown): Promise<void> {
-    const takenOver = error instanceof LeaseLostError && error.holder !== null;
-    this.logger.error(`Full sync ${run.id} of ${this.objectName}s stopped after ${run.seen} objects; nothing was soft-deleted: ${describeError(error)}`);
-    if (takenOver) return;
-    run.status = 'failed';
-    run.error = describeError(error);
-    await this.runs.save(run).catch(() => undefined);
-  }
-
-  private async fetchPage(request: PageRequest, tally: RequestTally): Promise<FetchedPage<TEntity>> {
+  /** One page of a full sync: 100 objects of a `created` range, newest first, mapped with their children. */
+  async fetchPage(request: PageRequest, tally: RequestTally): Promise<FetchedPage<TEntity>> {
     const requestedAt = new Date();
     tally.count++;
     const page = await this.listPage(request);
-    const records = await mapWithConcurrency(page.data, this.options.concurrency, (object) => this.toRecord(object, tally));
-    return { records, created: page.data.map((object) => object.created), requestedAt, hasMore: page.has_more };
+    const records = await mapWithConcurrency(page.data, this.concurrency, (object) => this.toRecord(object, tally));
+    return { records, created: page.data.map((object) => createdOf(object)), requestedAt, hasMore: page.has_more };
   }
 
-  private assertObject(data: unknown, field: string): asserts data is TStripeObject {
+  protected listPage({ startingAfter, createdGte, createdLt }: PageRequest): Promise<StripePage<TObject>> {
+    const { path, params } = this.definition.list;
+    return this.stripe.list(path, {
+      ...params,
+      limit: PAGE_SIZE,
+      starting_after: startingAfter,
+      created: { gte: createdGte, lt: createdLt ?? undefined },
+    });
+  }
+
+  protected retrieve(id: string): Promise<TObject> {
+    const path = this.definition.retrievePath?.(id) ?? `${this.definition.list.path}/${encodeURIComponent(id)}`;
+    return this.stripe.retrieve(path);
+  }
+
+  /**
+   * Maps one object to its rows. With a `tally`, child lists Stripe embeds only in part are listed in full (and
+   * the requests counted); without one no request is made and a partial child list is written as partial.
+   */
+  protected async toRecord(object: TObject, tally: RequestTally | null): Promise<MirrorRecord<TEntity>> {
+    const children: ChildRows[] = [];
+    for (const [i, child] of (this.definition.children ?? []).entries()) {
+      const embedded = (object as unknown as Record<string, StripePage<unknown> | null | undefined>)[child.field] ?? { data: [], has_more: false };
+      // Stripe embeds at most 10: the rest are listed only when it says there are more, from the start, since no
+      // order of the two lists is documented.
+      const entries = embedded.has_more && tally ? await this.listChildren(child, object.id, tally) : embedded.data;
+      children.push({
+        table: this.tables.children[i],
+        rows: entries.map((entry) => child.toRow(entry, object)),
+        complete: !embedded.has_more || tally !== null,
+      });
+    }
+    const row = this.definition.toRow(object, children.map((set) => set.rows)) as MirrorRow<TEntity>;
+    return { row, children };
+  }
+
+  private async listChildren(child: MirroredChildDefinition, parentId: string, tally: RequestTally): Promise<unknown[]> {
+    const { path, params } = child.list(parentId);
+    const entries: { id: string }[] = [];
+    let startingAfter: string | undefined;
+    do {
+      tally.count++;
+      const page = await this.stripe.list<{ id: string }>(path, { ...params, limit: PAGE_SIZE, starting_after: startingAfter });
+      entries.push(...page.data);
+      startingAfter = page.has_more ? page.data.at(-1)?.id : undefined;
+    } while (startingAfter);
+    return entries;
+  }
+
+  /** A deleted object as Stripe sends it may be a stub (`{ id, object, deleted }`) that maps to no row. */
+  private isMappable(object: TObject): boolean {
+    return typeof createdOf(object) === 'number';
+  }
+
+  private assertObject(data: unknown, field: string): asserts data is TObject {
     if (typeof data !== 'object' || data === null || Array.isArray(data)) {
       throw new InvalidStripeObjectError(field, `must be a Stripe ${this.objectName} object`);
     }
@@ -293,9 +300,19 @@ export abstract class StripeActionService<TEntity extends MirrorEntity & { creat
     if (fields.object !== this.objectName) {
       throw new InvalidStripeObjectError(`${field}.object`, `must be "${this.objectName}"`);
     }
-    const invalid = this.invalidField(fields);
+    if (fields.deleted === true) return;
+    const invalid = typeof fields.created === 'number' ? (this.definition.invalidField?.(fields) ?? null) : 'created';
     if (invalid) throw new InvalidStripeObjectError(`${field}.${invalid}`, 'is missing or has the wrong type');
   }
+}
+
+/** What Stripe answers for a deleted customer: `{ id, object, deleted: true }`. */
+function isDeletedStub(object: StripeObject): boolean {
+  return (object as { deleted?: unknown }).deleted === true;
+}
+
+function createdOf(object: StripeObject): number {
+  return (object as { created?: number }).created as number;
 }
 
 async function settle<T>(work: () => Promise<T>): Promise<Outcome<T>> {

@@ -1,15 +1,23 @@
-import { BadRequestException, Injectable, type PipeTransform } from '@nestjs/common';
+import { BadRequestException, type PipeTransform, type Type } from '@nestjs/common';
 
-/** Stripe subscription ids: `sub_` then letters, digits and `_`. */
-export const SUBSCRIPTION_ID = /^sub_[A-Za-z0-9_]+$/;
+/** Ids with one of `prefixes`, then letters, digits and `_`, as Stripe makes them. */
+export function stripeIdPattern(prefixes: readonly string[]): RegExp {
+  return new RegExp(`^(${prefixes.join('|')})_[A-Za-z0-9_]+$`);
+}
 
-/** Refuses a route parameter that is not a Stripe subscription id, so it never reaches a query. */
-@Injectable()
-export class SubscriptionIdPipe implements PipeTransform<string, string> {
-  transform(value: string): string {
-    if (typeof value !== 'string' || value.length > 255 || !SUBSCRIPTION_ID.test(value)) {
-      throw new BadRequestException('id must be a Stripe subscription id (sub_ followed by letters, digits or _)');
+/** How an id of these prefixes is described in error messages: `sub_` or `ch_ / py_`. */
+export function describeIdPrefixes(prefixes: readonly string[]): string {
+  return prefixes.map((prefix) => `${prefix}_`).join(' / ');
+}
+
+/** A pipe that refuses a route parameter that is not a Stripe id of `objectName`, so it never reaches a query. */
+export function stripeIdPipe(objectName: string, prefixes: readonly string[]): Type<PipeTransform<string, string>> {
+  const pattern = stripeIdPattern(prefixes);
+  const message = `id must be a Stripe ${objectName} id (${describeIdPrefixes(prefixes)} followed by letters, digits or _)`;
+  return class StripeIdPipe implements PipeTransform<string, string> {
+    transform(value: string): string {
+      if (typeof value !== 'string' || value.length > 255 || !pattern.test(value)) throw new BadRequestException(message);
+      return value;
     }
-    return value;
-  }
+  };
 }

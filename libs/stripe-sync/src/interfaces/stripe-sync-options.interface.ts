@@ -1,4 +1,6 @@
 import type { CanActivate } from '@nestjs/common';
+import type { MirroredObjectDefinition } from '../objects/mirrored-object.js';
+import type { BuiltInObjectName } from '../objects/mirrored-objects.js';
 
 /** Settings passed through to the `stripe` client. */
 export interface StripeClientSettings {
@@ -39,6 +41,8 @@ export interface StripeSyncModuleOptions {
   webhookSecret?: string | string[];
   /** How old a webhook signature may be, in seconds. Default 300, as Stripe's libraries. */
   webhookTolerance?: number;
+  /** Whether `past_due` subscriptions count as active for `StripeMirrorQuery`. Default false. */
+  pastDueIsActive?: boolean;
 }
 
 /** Options that shape the module itself, so they are given next to `useFactory` in `forRootAsync`. */
@@ -47,6 +51,11 @@ export interface StripeSyncModuleExtras {
   routePrefix?: string;
   /** Register the module globally. Default false. */
   isGlobal?: boolean;
+  /**
+   * The types to mirror: built-in ones by name (`'customer'`, `'subscription'`, …) and types of your own
+   * (`defineMirroredObject`). Default: every built-in type.
+   */
+  objects?: (BuiltInObjectName | MirroredObjectDefinition)[];
 }
 
 /** Options after validation, with every default applied. */

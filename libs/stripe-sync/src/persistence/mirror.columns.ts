@@ -1,4 +1,5 @@
-import { Column, type ColumnOptions, type ValueTransformer } from 'typeorm';
+import type { Type } from '@nestjs/common';
+import { Column, type ColumnOptions, JoinColumn, ManyToOne, type ValueTransformer } from 'typeorm';
 import { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
 
 /*
@@ -55,3 +56,26 @@ const bigintAsNumber: ValueTransformer = {
 };
 
 export const UnixTimeColumn = (options: ColumnOptions = {}) => Column({ type: 'bigint', transformer: bigintAsNumber, ...options });
+
+/** An amount in the currency's smallest unit, or a balance: Stripe's integers can exceed 32 bits. */
+export const AmountColumn = (options: ColumnOptions = {}) => UnixTimeColumn({ nullable: true, ...options });
+
+/** A short string of a known set (a status, a currency, an interval). */
+export const CodeColumn = (options: ColumnOptions = {}) => Column({ type: 'varchar', length: 64, nullable: true, ...options });
+
+/** Free text of any length (a description, a URL). */
+export const TextColumn = (options: ColumnOptions = {}) => Column({ type: 'text', nullable: true, ...options });
+
+export const FlagColumn = (options: ColumnOptions = {}) => Column({ type: 'boolean', nullable: true, ...options });
+
+/**
+ * A TypeORM relation over the id column `column` (declared apart, so the id is there whether or not the other
+ * object is mirrored), with no foreign-key constraint: Stripe's objects arrive in any order, a subscription before
+ * its customer.
+ */
+export const ReferenceTo =
+  (type: () => Type<object>, column: string): PropertyDecorator =>
+  (target, property) => {
+    ManyToOne(type, { createForeignKeyConstraints: false, nullable: true })(target, property);
+    JoinColumn({ name: column })(target, property);
+  };

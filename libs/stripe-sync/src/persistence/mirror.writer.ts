@@ -28,7 +28,12 @@ export interface ChildRows {
 export interface MirrorRecord<TEntity extends MirrorEntity> {
   row: MirrorRow<TEntity>;
   children: ChildRows[];
+  /** Stripe says the object was deleted (a `*.deleted` event): it is written soft-deleted, children too. */
+  deleted?: boolean;
 }
+
+/** What a guarded soft delete did: marked the row, kept it (it was observed later), or found none. */
+export type SoftDeleteResult = 'deleted' | 'kept' | 'unknown';
 
 export interface WriteCounts {
   inserted: number;
@@ -133,8 +138,13 @@ export class MirrorWriter implements OnModuleInit {
     const ids = records.map((record) => record.row.id);
     const existing = await this.findDeletedAt(manager, tables.target, ids);
     const stamps = { observedAt, syncedAt: new Date() };
+    const deleted = new Set<MirrorRow<MirrorEntity>>();
+    for (const record of records.filter((candidate) => candidate.deleted)) {
+      deleted.add(record.row);
+      for (const set of record.children) for (const row of set.rows) deleted.add(row);
+    }
 
-    await this.upsert(manager, tables.target, records.map((record) => record.row), stamps);
+    await this.upsert(manager, tables.target, records.map((record) => record.row), stamps, deleted);
     for (const table of tables.children) {
       const rows: MirrorRow<MirrorEntity>[] = [];
       const completeParentIds: string[] = [];
@@ -145,28 +155,36 @@ export class MirrorWriter implements OnModuleInit {
           if (set.complete && existing.has(record.row.id)) completeParentIds.push(record.row.id);
         }
       }
-      await this.upsert(manager, table.target, rows, stamps);
+      await this.upsert(manager, table.target, rows, stamps, deleted);
       await this.sweepChildren(manager, table, completeParentIds, observedAt);
     }
 
-    const restored = [...existing.values()].filter((deletedAt) => deletedAt !== null).length;
+    const restored = records.filter((record) => !record.deleted && existing.get(record.row.id)).length;
     return { inserted: ids.length - existing.size, updated: existing.size, restored };
   }
 
-  /** Sets `deleted_at` on the row and its children unless already set (the first time is kept). False if unknown. */
-  async softDelete<TEntity extends MirrorEntity>(tables: MirrorTables<TEntity>, id: string, at: Date): Promise<boolean> {
+  /**
+   * Marks the row (and its children) deleted, as data observed at `observedAt`: unless the stored row was observed
+   * later, which it then keeps. The first deletion time is kept.
+   */
+  async softDelete<TEntity extends MirrorEntity>(tables: MirrorTables<TEntity>, id: string, observedAt: Date): Promise<SoftDeleteResult> {
     return this.transaction(async (manager) => {
-      const existing = await this.findDeletedAt(manager, tables.target, [id]);
-      if (existing.size === 0) return false;
-      await this.markDeleted(manager, tables.target, at, (qb, meta) => {
-        qb.andWhere(`${this.column(meta, 'id')} = :id`, { id });
-      });
+      const meta = manager.connection.getMetadata(tables.target);
+      const deletedAt = this.column(meta, 'deletedAt');
+      const marked = await manager
+        .createQueryBuilder()
+        .update(tables.target)
+        .set({ deletedAt: () => `COALESCE(${deletedAt}, :observedAt)`, observedAt } as never)
+        .where(`${this.column(meta, 'id')} = :id`, { id })
+        .andWhere(`${this.column(meta, 'observedAt')} <= :observedAt`, { observedAt })
+        .execute();
+      if (!marked.affected) return (await this.findDeletedAt(manager, tables.target, [id])).size > 0 ? 'kept' : 'unknown';
       for (const child of tables.children) {
-        await this.markDeleted(manager, child.target, at, (qb, meta) => {
-          qb.andWhere(`${this.column(meta, child.parentProperty)} = :id`, { id });
+        await this.markDeleted(manager, child.target, observedAt, (qb, childMeta) => {
+          qb.andWhere(`${this.column(childMeta, child.parentProperty)} = :id`, { id });
         });
       }
-      return true;
+      return 'deleted';
     });
   }
 
@@ -209,16 +227,19 @@ export class MirrorWriter implements OnModuleInit {
     target: EntityTarget<MirrorEntity>,
     rows: MirrorRow<MirrorEntity>[],
     stamps: { observedAt: Date; syncedAt: Date },
+    deleted: Set<MirrorRow<MirrorEntity>>,
   ) {
     if (rows.length === 0) return;
     // One statement cannot upsert the same key twice: the last copy wins.
     rows = [...new Map(rows.map((row) => [row.id, row])).values()];
     const { driver } = this.dataSource;
     const meta = manager.connection.getMetadata(target);
-    const bookkeeping: Record<string, unknown> = { deletedAt: null, ...stamps };
+    const live: Record<string, unknown> = { accountId: null, deletedAt: null, ...stamps };
+    const gone: Record<string, unknown> = { ...live, deletedAt: stamps.observedAt };
     for (const chunk of chunks(rows, ROWS_PER_UPSERT)) {
       const parameters: unknown[] = [];
       for (const row of chunk) {
+        const bookkeeping = deleted.has(row) ? gone : live;
         for (const column of meta.columns) {
           const value = column.propertyName in bookkeeping ? bookkeeping[column.propertyName] : column.getEntityValue(row);
           parameters.push(driver.preparePersistentValue(value, column));

@@ -1,11 +1,16 @@
-import { PrimaryColumn } from 'typeorm';
-import { JsonColumn, TimestampColumn } from './mirror.columns.js';
+import { Index, PrimaryColumn } from 'typeorm';
+import { IdColumn, JsonColumn, TimestampColumn } from './mirror.columns.js';
 import type { MirrorEntity } from './mirror-entity.interface.js';
 
 /** The columns every mirrored Stripe object has, whatever its kind; entities extend it. */
 export abstract class MirroredStripeObject implements MirrorEntity {
   @PrimaryColumn({ type: 'varchar', length: 255 })
   id: string;
+
+  /** The connected account the object belongs to; null for the platform's own objects. */
+  @Index()
+  @IdColumn({ name: 'account_id', nullable: true })
+  accountId: string | null;
 
   @JsonColumn()
   metadata: Record<string, string>;

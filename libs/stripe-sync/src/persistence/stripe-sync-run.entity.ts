@@ -15,7 +15,10 @@ export abstract class SyncWriteCounts {
   restored: number;
 }
 
-/** One full sync of one kind of object; an unfinished one (process died, or failed) is resumed by the next. */
+/**
+ * One full sync of one kind of object, or of the whole account (`object: 'all'`, with a run of each type whose
+ * `parentRunId` is its id); an unfinished one (process died, or failed) is resumed by the next.
+ */
 @Entity('stripe_sync_runs')
 @Index(['object', 'status'])
 export class StripeSyncRun extends SyncWriteCounts {
@@ -24,6 +27,11 @@ export class StripeSyncRun extends SyncWriteCounts {
 
   @Column({ type: 'varchar', length: 64 })
   object: string;
+
+  /** The run of the whole account this run is part of. */
+  @Index()
+  @Column({ name: 'parent_run_id', type: 'varchar', length: 36, nullable: true })
+  parentRunId: string | null;
 
   @Column({ type: 'varchar', length: 16 })
   status: SyncRunStatus;

@@ -32,15 +32,29 @@ export class SyncRunStore {
     return this.runs.findOne({ where: { object, status: 'running' }, order: { startedAt: 'DESC' } });
   }
 
-  /** A new run with one slice covering every `created` time. */
-  async start(object: string): Promise<RunState> {
-    const run = this.runs.create({ id: randomUUID(), object, status: 'running', startedAt: new Date(), finishedAt: null, error: null });
+  /** The runs of each type that are part of the run `parentRunId`. */
+  children(parentRunId: string): Promise<StripeSyncRun[]> {
+    return this.runs.findBy({ parentRunId });
+  }
+
+  /** A new run of the whole account: the runs of its types come under it. */
+  startParent(object: string): Promise<StripeSyncRun> {
+    return this.runs.save(this.newRun(object, null));
+  }
+
+  /** A new run of one type with one slice covering every `created` time. */
+  async start(object: string, parentRunId: string | null = null): Promise<RunState> {
+    const run = this.newRun(object, parentRunId);
     const slice = this.newSlice(run.id, 0, null);
     await this.runs.manager.transaction(async (manager) => {
       await manager.save(run);
       await manager.save(slice);
     });
     return { run, slices: [slice] };
+  }
+
+  private newRun(object: string, parentRunId: string | null): StripeSyncRun {
+    return this.runs.create({ id: randomUUID(), object, parentRunId, status: 'running', startedAt: new Date(), finishedAt: null, error: null });
   }
 
   newSlice(runId: string, createdGte: number, createdLt: number | null): StripeSyncSlice {

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplica
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { CronJob } from 'cron';
 import { SyncAlreadyRunningError } from '../actions/stripe-action.errors.js';
-import { SubscriptionActionService } from '../actions/subscription-action.service.js';
+import { StripeSyncService } from '../actions/stripe-sync.service.js';
 import type { ResolvedStripeSyncOptions } from '../interfaces/stripe-sync-options.interface.js';
 import { STRIPE_SYNC_OPTIONS, SYNC_CRON_JOB_NAME } from '../stripe-sync.constants.js';
 import { StripeSyncOptionsError } from '../stripe-sync.options.js';
@@ -10,7 +10,7 @@ import { describeError } from '../stripe/stripe-errors.js';
 import { StripeEventsService } from '../webhooks/stripe-events.service.js';
 
 /**
- * Runs the event catch-up and `syncAll()` on the `cron` schedule. The job is added to the host app's `SchedulerRegistry` (a cron
+ * Runs the event catch-up and a full sync of every mirrored type on the `cron` schedule. The job is added to the host app's `SchedulerRegistry` (a cron
  * expression from options cannot go into a `@Cron()` decorator); a tick while a run is going on is skipped.
  */
 @Injectable()
@@ -20,7 +20,7 @@ export class StripeSyncScheduler implements OnApplicationBootstrap, OnApplicatio
 
   constructor(
     @Inject(STRIPE_SYNC_OPTIONS) private readonly options: ResolvedStripeSyncOptions,
-    private readonly subscriptions: SubscriptionActionService,
+    private readonly mirror: StripeSyncService,
     private readonly events: StripeEventsService,
     @Optional() private readonly registry?: SchedulerRegistry,
   ) {}
@@ -44,7 +44,7 @@ export class StripeSyncScheduler implements OnApplicationBootstrap, OnApplicatio
   /** One scheduled run; a full sync still going (here or in another instance) makes it skip with a log line. */
   async tick(): Promise<void> {
     await this.logged('Scheduled event catch-up', () => this.events.syncEvents());
-    await this.logged('Scheduled sync', () => this.subscriptions.syncAll());
+    await this.logged('Scheduled sync', () => this.mirror.syncAll());
   }
 
   private async logged(what: string, run: () => Promise<object>): Promise<void> {

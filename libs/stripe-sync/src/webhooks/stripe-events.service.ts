@@ -1,14 +1,14 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type Stripe from 'stripe';
 import { Brackets, type Repository } from 'typeorm';
-import { SubscriptionActionService } from '../actions/subscription-action.service.js';
-import type { EventApplication, StripeActionService, StripeObject } from '../actions/stripe-action.service.js';
+import type { EventApplication, StripeObject } from '../actions/stripe-action.service.js';
+import type { AnyStripeAction } from '../actions/stripe-sync.service.js';
 import { MirrorWriter } from '../persistence/mirror.writer.js';
 import { StripeSyncState } from '../persistence/stripe-sync-state.entity.js';
-import type { MirrorEntity } from '../persistence/mirror-entity.interface.js';
 import { describeError } from '../stripe/stripe-errors.js';
-import { InjectStripeClient } from '../stripe/stripe.decorators.js';
+import { StripeReader } from '../stripe/stripe-reader.js';
+import { MIRRORED_ACTIONS } from '../stripe-sync.constants.js';
 import { StripeEvent, type StripeEventSource } from './stripe-event.entity.js';
 import { StripeEventHandlers } from './stripe-event-handlers.js';
 
@@ -23,9 +23,9 @@ export interface EventsCatchUpSummary {
   cursor: string | null;
 }
 
-type AnyAction = StripeActionService<MirrorEntity & { created: Date }, StripeObject>;
-
 const CURSOR_KEY = 'events.cursor';
+/** Stripe takes at most this many `types` in one list of events. */
+const MAX_EVENT_TYPES = 20;
 /** An attempt that has not finished after this long is taken to have died; the next delivery takes over. */
 const CLAIM_LEASE_MS = 60_000;
 
@@ -36,7 +36,8 @@ const CLAIM_LEASE_MS = 60_000;
 @Injectable()
 export class StripeEventsService {
   private readonly logger = new Logger('StripeEventsService');
-  private readonly actions: AnyAction[];
+  /** The action that applies each event type. */
+  private readonly actions = new Map<string, AnyStripeAction>();
   private runningCatchUp: Promise<EventsCatchUpSummary> | null = null;
 
   constructor(
@@ -44,10 +45,10 @@ export class StripeEventsService {
     @InjectRepository(StripeSyncState) private readonly state: Repository<StripeSyncState>,
     private readonly writer: MirrorWriter,
     private readonly handlers: StripeEventHandlers,
-    @InjectStripeClient() private readonly stripe: Stripe,
-    subscriptions: SubscriptionActionService,
+    private readonly stripe: StripeReader,
+    @Inject(MIRRORED_ACTIONS) actions: AnyStripeAction[],
   ) {
-    this.actions = [subscriptions as unknown as AnyAction];
+    for (const action of actions) for (const type of action.definition.eventTypes) this.actions.set(type, action);
   }
 
   /**
@@ -56,13 +57,13 @@ export class StripeEventsService {
    */
   async receive(event: Stripe.Event, source: StripeEventSource): Promise<EventReceipt> {
     if (!(await this.claim(event, source))) return 'duplicate';
-    const action = this.actions.find((candidate) => candidate.eventTypes.includes(event.type));
+    const action = this.actions.get(event.type);
     const object = event.data.object as unknown as StripeObject;
     let outcome: EventApplication | null = null;
     let row: unknown = null;
     try {
       if (action) {
-        outcome = await action.syncFromEvent(object, event.created);
+        outcome = await action.syncFromEvent(object as never, event.created, event.type);
         row = await action.findOne(object.id);
       }
       await this.events.update(event.id, { status: action ? 'processed' : 'ignored', outcome, processedAt: new Date(), error: null });
@@ -137,23 +138,28 @@ export class StripeEventsService {
     return summary;
   }
 
-  /** Every event newer than `cursor` (all Stripe still has without one), oldest first. */
+  /**
+   * Every event newer than `cursor` (all Stripe still has without one) of the mirrored types, oldest first. Stripe
+   * filters by at most 20 types: with more, every event is read and the others are left out here, so that one
+   * cursor still marks one place in one list.
+   */
   private async listSince(cursor: string | null): Promise<{ events: Stripe.Event[]; requests: number }> {
-    const types = this.actions.flatMap((action) => action.eventTypes);
+    const types = [...this.actions.keys()];
+    const filter = types.length <= MAX_EVENT_TYPES ? { types } : {};
     const pages: Stripe.Event[][] = [];
     let requests = 0;
-    let page: Stripe.ApiList<Stripe.Event>;
+    let page: { data: Stripe.Event[]; has_more: boolean };
     let before = cursor ?? undefined;
     let after: string | undefined;
     do {
       requests++;
       // Pages come newest first; from a cursor, walk towards newer events with ending_before.
-      page = await this.stripe.events.list({ limit: 100, types, ...(cursor ? { ending_before: before } : { starting_after: after }) });
+      page = await this.stripe.list<Stripe.Event>('/v1/events', { limit: 100, ...filter, ...(cursor ? { ending_before: before } : { starting_after: after }) });
       pages.push(page.data);
       before = page.data[0]?.id;
       after = page.data.at(-1)?.id;
     } while (page.has_more && page.data.length > 0);
     const newestFirst = cursor ? pages.reverse().flat() : pages.flat();
-    return { events: newestFirst.reverse(), requests };
+    return { events: newestFirst.reverse().filter((event) => this.actions.has(event.type)), requests };
   }
 }

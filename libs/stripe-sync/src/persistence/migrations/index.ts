@@ -1,8 +1,11 @@
 import type { MigrationInterface } from 'typeorm';
 import { StripeSyncInit1795759421504 as MysqlInit } from './mysql/1795759421504-StripeSyncInit.js';
+import { StripeSyncBillingModel1796100000000 as MysqlBillingModel } from './mysql/1796100000000-StripeSyncBillingModel.js';
 import { StripeSyncInit1795759421504 as PostgresInit } from './postgres/1795759421504-StripeSyncInit.js';
 import { StripeSyncTimestamptz1796000000000 as PostgresTimestamptz } from './postgres/1796000000000-StripeSyncTimestamptz.js';
+import { StripeSyncBillingModel1796100000000 as PostgresBillingModel } from './postgres/1796100000000-StripeSyncBillingModel.js';
 import { StripeSyncInit1795759421504 as SqliteInit } from './sqlite/1795759421504-StripeSyncInit.js';
+import { StripeSyncBillingModel1796100000000 as SqliteBillingModel } from './sqlite/1796100000000-StripeSyncBillingModel.js';
 
 /** The databases the migrations are written for; 'mysql' covers MariaDB, 'sqlite' every TypeORM SQLite driver. */
 export type StripeSyncDialect = 'postgres' | 'mysql' | 'sqlite';
@@ -23,9 +26,10 @@ const MIGRATIONS: Record<StripeSyncDialect, (options: Required<StripeSyncMigrati
     class extends PostgresTimestamptz {
       protected override readonly storedTimeZone = storedTimeZone;
     },
+    PostgresBillingModel,
   ],
-  mysql: () => [MysqlInit],
-  sqlite: () => [SqliteInit],
+  mysql: () => [MysqlInit, MysqlBillingModel],
+  sqlite: () => [SqliteInit, SqliteBillingModel],
 };
 
 /**

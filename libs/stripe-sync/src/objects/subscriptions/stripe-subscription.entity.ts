@@ -1,14 +1,17 @@
-import { Column, Entity, Index } from 'typeorm';
-import { IdColumn, TimestampColumn } from './mirror.columns.js';
-import { MirroredStripeObject } from './mirrored-stripe-object.js';
+import { Column, Entity, Index, type Relation } from 'typeorm';
+import { IdColumn, ReferenceTo, TimestampColumn } from '../../persistence/mirror.columns.js';
+import { MirroredStripeObject } from '../../persistence/mirrored-stripe-object.js';
+import { StripeCustomer } from '../customers/stripe-customer.entity.js';
 
 /** One Stripe subscription as last seen; `raw` holds the object exactly as Stripe sent it. */
 @Entity('stripe_subscriptions')
 export class StripeSubscription extends MirroredStripeObject {
-  /** No foreign key: the customer may not be mirrored. */
   @Index()
   @IdColumn({ name: 'customer_id' })
   customerId: string;
+
+  @ReferenceTo(() => StripeCustomer, 'customer_id')
+  customer?: Relation<StripeCustomer> | null;
 
   @Index()
   @Column({ type: 'varchar', length: 32 })

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { loadFixture } from '../../../../test/support/fixtures.js';
+import { loadFixture } from '../../../../../test/support/fixtures.js';
 import {
   toSubscriptionItemRow,
   toSubscriptionRow,

@@ -1,8 +1,8 @@
 import type Stripe from 'stripe';
-import type { MirrorRow } from '../persistence/mirror-entity.interface.js';
-import type { StripeSubscription } from '../persistence/stripe-subscription.entity.js';
-import type { StripeSubscriptionItem } from '../persistence/stripe-subscription-item.entity.js';
-import { fromUnix, idOf, toRaw } from './stripe-values.js';
+import type { MirrorRow } from '../../persistence/mirror-entity.interface.js';
+import { fromUnix, idOf, toRaw } from '../stripe-values.js';
+import type { StripeSubscriptionItem } from './stripe-subscription-item.entity.js';
+import type { StripeSubscription } from './stripe-subscription.entity.js';
 
 /**
  * Fields that API versions before 2025-03-31 sent on the subscription (and on items, `plan` instead of `price`),

@@ -1,0 +1,116 @@
+import {
+  Body,
+  Controller,
+  DefaultValuePipe,
+  Delete,
+  Get,
+  HttpCode,
+  Inject,
+  Param,
+  ParseBoolPipe,
+  Post,
+  Query,
+  Res,
+  type Type,
+  UseFilters,
+  UseGuards,
+  ValidationPipe,
+} from '@nestjs/common';
+import type { StripeActionService } from '../actions/stripe-action.service.js';
+import type { MirroredObjectDefinition } from '../objects/mirrored-object.js';
+import { type ListQuery, listQueryOf, syncBatchBodyOf, syncByIdsBodyOf } from './mirror.dto.js';
+import { StripeSyncAdminGuard } from './stripe-sync-admin.guard.js';
+import { StripeSyncErrorsFilter } from './stripe-sync-errors.filter.js';
+import { stripeIdPipe } from './stripe-id.pipe.js';
+
+const DEFAULT_PAGE_SIZE = 10;
+
+type AnyAction = StripeActionService<never, never>;
+
+/** Checks a body or query against `type`, naming the field that is wrong; unknown fields are refused. */
+function validated(type: Type) {
+  return new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true, expectedType: type });
+}
+
+/** `POST …/sync-all` answers the summary, or with `?wait=false` 202 and the run id at once. */
+export async function startedRun(
+  start: () => Promise<{ runId: string; done: Promise<unknown> }>,
+  wait: boolean,
+  response: { status(code: number): unknown },
+) {
+  const started = await start();
+  if (wait) return started.done;
+  response.status(202);
+  return { runId: started.runId };
+}
+
+export const WaitQuery = () => Query('wait', new DefaultValuePipe(true), ParseBoolPipe);
+
+/**
+ * The admin routes of one mirrored type, mounted at `<routePrefix>/<resource>`: full sync, sync by ids, sync of
+ * given objects, list, show and soft delete. Made from the type's declaration.
+ */
+export function mirrorControllerOf(definition: MirroredObjectDefinition): Type {
+  const ListQueryDto = listQueryOf(definition);
+  const IdPipe = stripeIdPipe(definition.name, definition.idPrefixes);
+
+  @Controller()
+  @UseGuards(StripeSyncAdminGuard)
+  @UseFilters(StripeSyncErrorsFilter)
+  class MirrorController {
+    constructor(@Inject(definition.service) private readonly action: AnyAction) {}
+
+    @Post('sync-all')
+    @HttpCode(200)
+    syncAll(@WaitQuery() wait: boolean, @Res({ passthrough: true }) response: { status(code: number): unknown }) {
+      return startedRun(() => this.action.startSyncAll(), wait, response);
+    }
+
+    @Post('sync-by-ids')
+    @HttpCode(200)
+    syncByIds(@Body(validated(syncByIdsBodyOf(definition))) body: { ids: string[] }) {
+      return this.action.syncByIds(body.ids);
+    }
+
+    @Post('sync-batch')
+    @HttpCode(200)
+    syncBatch(@Body(validated(syncBatchBodyOf(definition))) body: { batch: never[] }) {
+      return this.action.syncBatch(body.batch);
+    }
+
+    @Get()
+    async list(@Query(validated(ListQueryDto)) query: ListQuery) {
+      const filters = Object.fromEntries(Object.entries(definition.filters ?? {}).map(([name, filter]) => [filter.property, query[name]]));
+      const page = await this.action.list(filters, {
+        limit: query.limit ?? DEFAULT_PAGE_SIZE,
+        startingAfter: query.startingAfter,
+        includeDeleted: query.includeDeleted ?? false,
+      });
+      return { data: page.data.map(withoutRaw), hasMore: page.hasMore };
+    }
+
+    /** The row with its `raw`, and its current children without theirs. */
+    @Get(':id')
+    async get(@Param('id', IdPipe) id: string) {
+      const row = await this.action.findOne(id);
+      const children = await Promise.all((definition.children ?? []).map(async (child) => [child.field, (await this.action.findChildren(id, child)).map(withoutRaw)]));
+      return { ...(row as object), ...Object.fromEntries(children) };
+    }
+
+    @Delete(':id')
+    softDelete(@Param('id', IdPipe) id: string) {
+      return this.action.softDelete(id);
+    }
+  }
+  Object.defineProperty(MirrorController, 'name', { value: `${pascalCase(definition.resource)}Controller` });
+  return MirrorController;
+}
+
+export function withoutRaw<T extends object>(row: T): Omit<T, 'raw'> {
+  const { raw: _raw, ...rest } = row as T & { raw?: unknown };
+  return rest;
+}
+
+function pascalCase(resource: string): string {
+  return resource.replace(/(^|-)([a-z])/g, (_, _dash, letter: string) => letter.toUpperCase());
+}

@@ -1,0 +1,100 @@
+import type { Type } from '@nestjs/common';
+import { Transform, Type as TransformTo } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayNotEmpty,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsObject,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
+import type { MirrorFilter, MirroredObjectDefinition } from '../objects/mirrored-object.js';
+import { describeIdPrefixes, stripeIdPattern } from './stripe-id.pipe.js';
+
+export const MAX_IDS_PER_REQUEST = 1000;
+export const MAX_BATCH_SIZE = 1000;
+
+/*
+ * The request bodies and queries of a type's routes, made from its declaration: class-validator classes, so that
+ * Nest's ValidationPipe checks them and names the field that is wrong.
+ */
+
+type PropertyDecorators = PropertyDecorator[];
+
+function declare(target: Type, property: string, decorators: PropertyDecorators): void {
+  for (const decorator of decorators) decorator(target.prototype, property);
+}
+
+/** `true`/`false` in a query string. */
+function booleanQuery(name: string): PropertyDecorators {
+  return [
+    IsOptional(),
+    Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value)),
+    IsBoolean({ message: `${name} must be true or false` }),
+  ];
+}
+
+function idOf(name: string, objectName: string, prefixes: readonly string[], each = false): PropertyDecorators {
+  const message = `${each ? `each value in ${name}` : name} must be a Stripe ${objectName} id (${describeIdPrefixes(prefixes)} followed by letters, digits or _)`;
+  return [IsString({ each }), MaxLength(255, { each }), Matches(stripeIdPattern(prefixes), { each, message })];
+}
+
+function filterRules(name: string, filter: MirrorFilter): PropertyDecorators {
+  switch (filter.kind) {
+    case 'id':
+      return [IsOptional(), ...idOf(name, name, filter.prefixes)];
+    case 'enum':
+      return [IsOptional(), IsIn(filter.values)];
+    case 'boolean':
+      return booleanQuery(name);
+    case 'text':
+      return [IsOptional(), IsString(), MaxLength(512)];
+  }
+}
+
+/** `{ ids: [...] }` of `sync-by-ids`. */
+export function syncByIdsBodyOf(definition: MirroredObjectDefinition): Type {
+  class SyncByIdsBody {
+    ids: string[];
+  }
+  declare(SyncByIdsBody, 'ids', [IsArray(), ArrayNotEmpty(), ArrayMaxSize(MAX_IDS_PER_REQUEST), ...idOf('ids', definition.name, definition.idPrefixes, true)]);
+  return SyncByIdsBody;
+}
+
+/** `{ batch: [...] }` of `sync-batch`; each entry's `id` and `object` are checked by the action, which names the entry. */
+export function syncBatchBodyOf(definition: MirroredObjectDefinition): Type {
+  class SyncBatchBody {
+    batch: Record<string, unknown>[];
+  }
+  declare(SyncBatchBody, 'batch', [
+    IsArray(),
+    ArrayNotEmpty(),
+    ArrayMaxSize(MAX_BATCH_SIZE),
+    IsObject({ each: true, message: `each value in batch must be a Stripe ${definition.name} object` }),
+  ]);
+  return SyncBatchBody;
+}
+
+/** The query of the list route: paging, `includeDeleted`, and the type's filters. */
+export interface ListQuery {
+  limit?: number;
+  startingAfter?: string;
+  includeDeleted?: boolean;
+  [filter: string]: unknown;
+}
+
+export function listQueryOf(definition: MirroredObjectDefinition): Type<ListQuery> {
+  class MirrorListQuery {}
+  declare(MirrorListQuery, 'limit', [IsOptional(), TransformTo(() => Number), IsInt(), Min(1), Max(100)]);
+  declare(MirrorListQuery, 'startingAfter', [IsOptional(), ...idOf('startingAfter', definition.name, definition.idPrefixes)]);
+  declare(MirrorListQuery, 'includeDeleted', booleanQuery('includeDeleted'));
+  for (const [name, filter] of Object.entries(definition.filters ?? {})) declare(MirrorListQuery, name, filterRules(name, filter));
+  return MirrorListQuery as Type<ListQuery>;
+}

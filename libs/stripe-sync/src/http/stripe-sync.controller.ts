@@ -1,0 +1,31 @@
+import { Controller, Get, HttpCode, Param, Post, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { StripeMirrorQuery } from '../actions/stripe-mirror-query.service.js';
+import { StripeSyncService } from '../actions/stripe-sync.service.js';
+import { startedRun, WaitQuery } from './mirror.controller.js';
+import { StripeSyncAdminGuard } from './stripe-sync-admin.guard.js';
+import { StripeSyncErrorsFilter } from './stripe-sync-errors.filter.js';
+import { stripeIdPipe } from './stripe-id.pipe.js';
+
+/** Routes over the whole mirror, mounted at `<routePrefix>`: a full sync of every type, and questions across types. */
+@Controller()
+@UseGuards(StripeSyncAdminGuard)
+@UseFilters(StripeSyncErrorsFilter)
+export class StripeSyncController {
+  constructor(
+    private readonly mirror: StripeSyncService,
+    private readonly query: StripeMirrorQuery,
+  ) {}
+
+  /** One run of every mirrored type under one run id; `?wait=false` answers 202 with it at once. */
+  @Post('sync-all')
+  @HttpCode(200)
+  syncAll(@WaitQuery() wait: boolean, @Res({ passthrough: true }) response: { status(code: number): unknown }) {
+    return startedRun(() => this.mirror.startSyncAll(), wait, response);
+  }
+
+  /** The customer's subscriptions, with their items' prices and products, from the mirror alone. */
+  @Get('customers/:id/subscriptions')
+  async customerSubscriptions(@Param('id', stripeIdPipe('customer', ['cus'])) id: string) {
+    return { data: await this.query.customerSubscriptions(id) };
+  }
+}
