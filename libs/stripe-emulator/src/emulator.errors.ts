@@ -1,9 +1,13 @@
 /** The `error` object of Stripe's error responses. */
 export interface StripeErrorBody {
-  type: 'api_error' | 'invalid_request_error';
+  type: 'api_error' | 'card_error' | 'invalid_request_error';
   message: string;
   code?: string;
   param?: string;
+  /** Card errors: the bank's reason, and what the failed payment left behind. */
+  decline_code?: string;
+  charge?: string;
+  payment_intent?: object;
 }
 
 /** Thrown by request handlers; the server answers it with Stripe's error shape. */
@@ -29,6 +33,11 @@ export function resourceMissing(kind: string, id: string, param: string, status 
     param,
     message: `No such ${kind}: '${id}'`,
   });
+}
+
+/** A declined card: 402, with the failed charge and the intent that stays open for another card. */
+export function cardDeclined(decline: { code: string; decline_code: string; message: string }, charge: string, paymentIntent: object): EmulatorError {
+  return new EmulatorError(402, { type: 'card_error', ...decline, charge, payment_intent: paymentIntent });
 }
 
 export function unrecognizedUrl(method: string, path: string): EmulatorError {

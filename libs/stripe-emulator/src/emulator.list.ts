@@ -41,6 +41,37 @@ export function wireList<T>(url: string, data: T[], hasMore: boolean) {
   return { object: 'list' as const, data, has_more: hasMore, url };
 }
 
+/** Stripe embeds at most this many entries of a child list (subscription items, invoice lines); the rest come from its `url`. */
+const EMBEDDED = 10;
+
+/** A child list as an object embeds it: the first entries, `has_more`, and the count of all. */
+export function embeddedList<T>({ url, data }: { url: string; data: T[] }) {
+  return { ...wireList(url, data.slice(0, EMBEDDED), data.length > EMBEDDED), total_count: data.length };
+}
+
+/** `embedded`: the order of the object's embedded list; `reverse`: the opposite. */
+export type ChildListOrder = 'embedded' | 'reverse';
+
+/**
+ * A page of a child list (all of one object's items or lines) in `order`. `kind` names the child
+ * in the error for an unknown cursor.
+ */
+export function pageOfChildren<T extends { id: string }>(children: T[], query: PageQuery, order: ChildListOrder, kind: string): Page<T> {
+  const entries = order === 'reverse' ? children.toReversed() : children;
+  const cursor = (id: string, param: string) => {
+    const index = entries.findIndex((entry) => entry.id === id);
+    if (index < 0) throw resourceMissing(kind, id, param, 400);
+    return index;
+  };
+  if (query.endingBefore !== undefined) {
+    const end = cursor(query.endingBefore, 'ending_before');
+    const start = Math.max(0, end - query.limit);
+    return { data: entries.slice(start, end), hasMore: start > 0 };
+  }
+  const start = query.startingAfter === undefined ? 0 : cursor(query.startingAfter, 'starting_after') + 1;
+  return { data: entries.slice(start, start + query.limit), hasMore: start + query.limit < entries.length };
+}
+
 /** The first index in `sorted` for which `isAfter` holds (it must be false, then true). */
 function firstIndex<T>(sorted: T[], isAfter: (entry: T) => boolean): number {
   let low = 0;

@@ -1,4 +1,5 @@
 import { invalidRequest } from './emulator.errors.js';
+import type { CreatedRange, PageQuery } from './emulator.list.js';
 
 /** Form parameters with their brackets resolved: `items[0][price]=x` reads `{ items: { 0: { price: 'x' } } }`. */
 export interface Form {
@@ -96,4 +97,32 @@ export function listParam(form: Form, name: string): [param: string, element: Fo
 
 export function stringsParam(form: Form, name: string): string[] {
   return elements(form, name, (list, index, param) => text(list, index, param) ?? '');
+}
+
+export const PAGE_PARAMS = ['limit', 'starting_after', 'ending_before'];
+export const CREATED_PARAMS = ['created', 'created[gt]', 'created[gte]', 'created[lt]', 'created[lte]'];
+
+/** The paging parameters of a list request. */
+export function pageQuery(query: URLSearchParams): PageQuery {
+  const limit = integerParam(query, 'limit') ?? 10;
+  if (limit < 1 || limit > 100) throw invalidRequest('Invalid limit: must be between 1 and 100', 'limit');
+  // An empty cursor is what the SDK sends for `null`; treat it as absent.
+  const startingAfter = query.get('starting_after') || undefined;
+  const endingBefore = query.get('ending_before') || undefined;
+  if (startingAfter && endingBefore) {
+    throw invalidRequest('You may only specify one of these parameters: ending_before, starting_after.', 'ending_before');
+  }
+  return { limit, startingAfter, endingBefore };
+}
+
+/** `created` as an exact value or as gt/gte/lt/lte bounds, folded into one inclusive range. */
+export function createdRange(query: URLSearchParams): CreatedRange {
+  const bound = (name: string, shift: number) => {
+    const value = integerParam(query, name);
+    return value === undefined ? undefined : value + shift;
+  };
+  const exact = bound('created', 0);
+  const lows = [exact, bound('created[gte]', 0), bound('created[gt]', 1)].filter((value) => value !== undefined);
+  const highs = [exact, bound('created[lte]', 0), bound('created[lt]', -1)].filter((value) => value !== undefined);
+  return { createdMin: Math.max(-Infinity, ...lows), createdMax: Math.min(Infinity, ...highs) };
 }

@@ -1,11 +1,25 @@
 import type Stripe from 'stripe';
+import { productOfPrice } from './emulator.billing.js';
 import { invalidRequest, resourceMissing } from './emulator.errors.js';
 import { type EventLog, type StripeObject, typeMatcher } from './emulator.events.js';
-import { type CreatedRange, type PageQuery, wireList } from './emulator.list.js';
-import { allowedParams, checkParams, formOf, integerParam, missingParam, stringsParam, text } from './emulator.params.js';
+import { wireList } from './emulator.list.js';
+import type { ObjectStore } from './emulator.objects.js';
+import {
+  allowedParams,
+  checkParams,
+  CREATED_PARAMS,
+  createdRange,
+  formOf,
+  missingParam,
+  PAGE_PARAMS,
+  pageQuery,
+  stringsParam,
+  text,
+} from './emulator.params.js';
+import { planOf, priceById } from './emulator.seed.js';
 import { type SubscriptionStore, withEmbeddedItems } from './emulator.store.js';
 import type { WebhookDispatcher } from './emulator.webhooks.js';
-import { cancelSubscription, createSubscription, previousAttributes, updateSubscription } from './emulator.writes.js';
+import { cancelSubscription, createSubscription, type PriceLookup, previousAttributes, updateSubscription } from './emulator.writes.js';
 
 export interface Route {
   method: string;
@@ -18,6 +32,7 @@ export interface Route {
 /** What the routes work on. */
 export interface RouteContext {
   store: SubscriptionStore;
+  objects: ObjectStore;
   events: EventLog;
   webhooks: WebhookDispatcher;
   now(): number;
@@ -36,25 +51,11 @@ const STATUSES: readonly Stripe.Subscription.Status[] = [
   'paused',
 ];
 
-const PAGE_PARAMS = ['limit', 'starting_after', 'ending_before'];
-const CREATED_PARAMS = ['created', 'created[gt]', 'created[gte]', 'created[lt]', 'created[lte]'];
 const SUBSCRIPTION_LIST_PARAMS = allowedParams(...PAGE_PARAMS, ...CREATED_PARAMS, 'status', 'customer');
 const ITEM_LIST_PARAMS = allowedParams(...PAGE_PARAMS, 'subscription');
 const EVENT_LIST_PARAMS = allowedParams(...PAGE_PARAMS, ...CREATED_PARAMS, 'type', 'types[n]');
 const WEBHOOK_ENDPOINT_PARAMS = allowedParams('url', 'enabled_events[n]');
 const NO_PARAMS = allowedParams();
-
-function pageQuery(query: URLSearchParams): PageQuery {
-  const limit = integerParam(query, 'limit') ?? 10;
-  if (limit < 1 || limit > 100) throw invalidRequest('Invalid limit: must be between 1 and 100', 'limit');
-  // An empty cursor is what the SDK sends for `null`; treat it as absent.
-  const startingAfter = query.get('starting_after') || undefined;
-  const endingBefore = query.get('ending_before') || undefined;
-  if (startingAfter && endingBefore) {
-    throw invalidRequest('You may only specify one of these parameters: ending_before, starting_after.', 'ending_before');
-  }
-  return { limit, startingAfter, endingBefore };
-}
 
 function statusFilter(status: string | null): (status: Stripe.Subscription.Status) => boolean {
   if (status === null) return (s) => s !== 'canceled';
@@ -64,17 +65,8 @@ function statusFilter(status: string | null): (status: Stripe.Subscription.Statu
   throw invalidRequest(`Invalid status: must be one of ${[...STATUSES, 'all', 'ended'].join(', ')}`, 'status');
 }
 
-/** `created` as an exact value or as gt/gte/lt/lte bounds, folded into one inclusive range. */
-function createdRange(query: URLSearchParams): CreatedRange {
-  const bound = (name: string, shift: number) => {
-    const value = integerParam(query, name);
-    return value === undefined ? undefined : value + shift;
-  };
-  const exact = bound('created', 0);
-  const lows = [exact, bound('created[gte]', 0), bound('created[gt]', 1)].filter((value) => value !== undefined);
-  const highs = [exact, bound('created[lte]', 0), bound('created[lt]', -1)].filter((value) => value !== undefined);
-  return { createdMin: Math.max(-Infinity, ...lows), createdMax: Math.min(Infinity, ...highs) };
-}
+/** Stripe takes at most this many values in `types[]`. */
+const MAX_EVENT_TYPES = 20;
 
 /** Events filter by one `type` (with `*` wildcards) or by a list of exact `types`, not both. */
 function typeFilter(query: URLSearchParams): (type: string) => boolean {
@@ -82,16 +74,40 @@ function typeFilter(query: URLSearchParams): (type: string) => boolean {
   // The order of `types[n]` does not matter to a filter.
   const types = [...query].filter(([name]) => name.startsWith('types[')).map(([, value]) => value);
   if (type !== null && types.length > 0) throw invalidRequest('You may only specify one of these parameters: type, types.', 'type');
+  if (types.length > MAX_EVENT_TYPES) throw invalidRequest(`Invalid types: must contain at most ${MAX_EVENT_TYPES} values`, 'types');
   if (type !== null) return typeMatcher(type);
   return types.length > 0 ? (candidate) => types.includes(candidate) : () => true;
 }
 
-export function createRoutes({ store, events, webhooks, now, emit }: RouteContext): Route[] {
+/**
+ * The price a subscription item names: the account's own, which must be active and recurring, or
+ * else one made up for the id, which joins the account with its product so that lists show it.
+ */
+function priceLookup(objects: ObjectStore): PriceLookup {
+  return (id, param) => {
+    const price = objects.view('price', id);
+    if (!price) {
+      const madeUp = priceById(id);
+      objects.putIfAbsent(madeUp.price);
+      objects.putIfAbsent(productOfPrice(madeUp.price));
+      return madeUp;
+    }
+    if (!price.active) throw invalidRequest('The price specified is inactive. This field only accepts active prices.', param);
+    if (price.type !== 'recurring') {
+      throw invalidRequest('The price specified is set to `type=one_time` but this field only accepts prices with `type=recurring`.', param);
+    }
+    return { price, plan: planOf(price) };
+  };
+}
+
+/** The routes of subscriptions, events and webhook endpoints; emulator.object-routes.ts has those of the other objects. */
+export function createRoutes({ store, objects, events, webhooks, now, emit }: RouteContext): Route[] {
   const existing = (id: string) => {
     const subscription = store.get(id);
     if (!subscription) throw resourceMissing('subscription', id, 'id');
     return subscription;
   };
+  const priceOf = priceLookup(objects);
   return [
     {
       method: 'GET',
@@ -111,7 +127,7 @@ export function createRoutes({ store, events, webhooks, now, emit }: RouteContex
       method: 'POST',
       pattern: '/v1/subscriptions',
       handle(params, _, request) {
-        const subscription = createSubscription(params, now(), (id) => store.has(id));
+        const subscription = createSubscription(params, now(), (id) => store.has(id), priceOf);
         store.put(subscription);
         emit('customer.subscription.created', subscription, request);
         return withEmbeddedItems(subscription);
@@ -132,7 +148,7 @@ export function createRoutes({ store, events, webhooks, now, emit }: RouteContex
       pattern: '/v1/subscriptions/:id',
       handle(params, [id], request) {
         const current = existing(id);
-        const updated = updateSubscription(current, params, now());
+        const updated = updateSubscription(current, params, now(), priceOf);
         store.put(updated);
         const previous = previousAttributes(withEmbeddedItems(current), withEmbeddedItems(updated));
         if (previous) emit('customer.subscription.updated', updated, request, previous);

@@ -12,8 +12,17 @@ export interface SeedOptions {
   maxItems?: number;
   /** Share of canceled subscriptions, default 0.2; the rest spread over the other statuses, mostly active. */
   canceledShare?: number;
-  /** Distinct customers, default max(1, subscriptions / 2). */
+  /** Distinct customers among the subscriptions, default max(1, subscriptions / 2). */
   customers?: number;
+  /** Customers without a subscription, besides those, default 0. */
+  extraCustomers?: number;
+  /**
+   * Fewest and most invoices per subscription, default [1, 3]: one per billing period, the newest
+   * ones, so fewer when fewer periods have begun. [0, 0] turns invoices (and payments) off.
+   */
+  invoicesPerSubscription?: readonly [number, number];
+  /** Share of successful charges that have a refund (full or partial), default 0.05. */
+  refundShare?: number;
   /** Unix seconds the data is relative to; default the start of the current UTC day, so that runs on one day agree. */
   now?: number;
 }
@@ -25,9 +34,15 @@ type Interval = 'month' | 'year';
 export interface SeedBatch {
   /** How many seed calls came before. */
   index: number;
+  /** The PRNG seed the batch was generated from. */
+  seed: number;
   now: number;
   minItems: number;
   maxItems: number;
+  /** Fewest and most invoices per subscription. */
+  invoices: readonly [number, number];
+  refundShare: number;
+  extraCustomers: number;
   /** By index; a removed subscription leaves a hole, so that the indexes in ids stay valid. */
   records: (SeededSubscription | undefined)[];
 }
@@ -54,8 +69,8 @@ export class SeededSubscription {
   }
 }
 
-const DAY = 86_400;
-const YEAR = 365 * DAY;
+export const DAY = 86_400;
+export const YEAR = 365 * DAY;
 
 /** Mulberry32: a small, fast PRNG; good enough for test data and fully determined by its seed. */
 export function prng(seed: number): () => number {
@@ -87,7 +102,7 @@ export function makeId(prefix: string, length: number, random: () => number): st
   return idOf(prefix, randomDigits(length, random));
 }
 
-function randomDigits(length: number, random: () => number): number[] {
+export function randomDigits(length: number, random: () => number): number[] {
   const digits: number[] = [];
   for (let i = 0; i < length; i++) digits.push(Math.floor(random() * BASE));
   return digits;
@@ -96,12 +111,14 @@ function randomDigits(length: number, random: () => number): number[] {
 /** A generated id is 16 random characters, then 8 that encode its batch (3 digits) and index (5). */
 const ID_RANDOM = 16;
 const ID_POSITION = 8;
-const PER_BATCH = BASE ** 5;
+export const PER_BATCH = BASE ** 5;
 const MAX_BATCHES = BASE ** 3;
 /** A generated item id is 4 random characters, then its subscription's 8 position digits and its own index (2). */
-const ITEM_ID_RANDOM = 4;
-const ITEM_INDEX_DIGITS = 2;
-const MAX_ITEMS = BASE ** ITEM_INDEX_DIGITS;
+const ITEM_ID_LENGTH = 14;
+const INDEX_DIGITS = 2;
+const MAX_ITEMS = BASE ** INDEX_DIGITS;
+/** Invoices of a subscription are numbered in 2 digits of their ids, newest first. */
+export const MAX_INVOICES = BASE ** INDEX_DIGITS;
 
 /**
  * The id of a generated subscription. The store finds a record from its id alone, with no index
@@ -118,14 +135,50 @@ function seededId(batch: number, index: number, seed: number): string {
  */
 function seededItemId(record: SeededSubscription, itemIndex: number, random: () => number): string {
   // Draws as many digits as a random id of this length, so that the rest of the generated data stays the same.
-  const drawn = randomDigits(ITEM_ID_RANDOM + ID_POSITION + ITEM_INDEX_DIGITS, random);
-  const position = [...digitsOf(record.batch.index * PER_BATCH + record.index, ID_POSITION), ...digitsOf(itemIndex, ITEM_INDEX_DIGITS)];
-  return positionalId('si', drawn.slice(0, ITEM_ID_RANDOM), position);
+  const drawn = randomDigits(ITEM_ID_LENGTH, random);
+  const position = positionDigits(record).concat(indexDigits(itemIndex));
+  return positionalId('si', drawn.slice(0, ITEM_ID_LENGTH - position.length), position);
+}
+
+function positionDigits(record: SeededSubscription): number[] {
+  return digitsOf(record.batch.index * PER_BATCH + record.index, ID_POSITION);
+}
+
+/** An index among a subscription's children (items, invoices, lines) as it appears in their ids. */
+export function indexDigits(index: number): number[] {
+  return digitsOf(index, INDEX_DIGITS);
+}
+
+/**
+ * The id of an object generated for a subscription (an item, an invoice and its payment, a line):
+ * `length` characters, the random `drawn` ones first, then the subscription's position and the
+ * `indexes` that tell its children apart. Unique per prefix, as positions are.
+ */
+export function childId(prefix: string, record: SeededSubscription, indexes: number[][], drawn: number[], length = 24): string {
+  const position = positionDigits(record).concat(...indexes);
+  return maskedId(prefix, drawn.slice(0, length - position.length), position);
+}
+
+/** An id of `length` characters that ends with the batch and `index` of a generated object (such as a customer without subscriptions). */
+export function batchId(prefix: string, batch: number, index: number, random: () => number, length: number): string {
+  return maskedId(prefix, randomDigits(length - ID_POSITION, random), digitsOf(batch * PER_BATCH + index, ID_POSITION));
 }
 
 /** `random` digits, then the `position` digits each offset by a random one. */
 function positionalId(prefix: string, random: number[], position: number[]): string {
   return idOf(prefix, random.concat(position.map((digit, i) => (digit + random[i % random.length]) % BASE)));
+}
+
+/**
+ * Like `positionalId`, with the offsets drawn from a PRNG that the random digits seed: positions
+ * that share most digits (zeros) still give random-looking ids. For ids that are looked up in a
+ * map, not decoded; they stay unique per position, as the offsets depend on the random digits only.
+ */
+function maskedId(prefix: string, random: number[], position: number[]): string {
+  let seed = 0;
+  for (const digit of random) seed = Math.imul(seed ^ digit, 0x01000193) + 1;
+  const mask = prng(seed);
+  return idOf(prefix, random.concat(position.map((digit) => (digit + Math.floor(mask() * BASE)) % BASE)));
 }
 
 /** `value` in `width` base-62 digits, most significant first. */
@@ -147,11 +200,11 @@ export function locateSeeded(id: string): { batch: number; index: number } | und
   return { batch: Math.floor(position / PER_BATCH), index: position % PER_BATCH };
 }
 
-function between(random: () => number, min: number, max: number): number {
+export function between(random: () => number, min: number, max: number): number {
   return min + Math.floor(random() * (max - min + 1));
 }
 
-function pick<T>(random: () => number, weighted: readonly (readonly [T, number])[]): T {
+export function pick<T>(random: () => number, weighted: readonly (readonly [T, number])[]): T {
   let roll = random() * weighted.reduce((sum, [, weight]) => sum + weight, 0);
   for (const [value, weight] of weighted) {
     roll -= weight;
@@ -188,9 +241,12 @@ function resolveOptions(options: SeedOptions) {
     maxItems: options.maxItems ?? 15,
     canceledShare: options.canceledShare ?? 0.2,
     customers: options.customers ?? Math.max(1, Math.floor(subscriptions / 2)),
+    extraCustomers: options.extraCustomers ?? 0,
+    invoices: options.invoicesPerSubscription ?? ([1, 3] as const),
+    refundShare: options.refundShare ?? 0.05,
     now: options.now ?? Math.floor(Date.now() / 1000 / DAY) * DAY,
   };
-  const { minItems, maxItems, canceledShare, customers } = resolved;
+  const { minItems, maxItems, canceledShare, customers, extraCustomers, invoices, refundShare } = resolved;
   if (!Number.isInteger(subscriptions) || subscriptions < 0 || subscriptions > PER_BATCH) {
     throw new RangeError(`seed: subscriptions must be an integer within 0..${PER_BATCH}`);
   }
@@ -199,17 +255,33 @@ function resolveOptions(options: SeedOptions) {
   }
   if (!(canceledShare >= 0 && canceledShare <= 1)) throw new RangeError('seed: canceledShare must be within 0..1');
   if (!Number.isInteger(customers) || customers < 1) throw new RangeError('seed: customers must be an integer >= 1');
+  if (!Number.isInteger(extraCustomers) || extraCustomers < 0 || extraCustomers > PER_BATCH) {
+    throw new RangeError(`seed: extraCustomers must be an integer within 0..${PER_BATCH}`);
+  }
+  const [minInvoices, maxInvoices] = invoices;
+  if (!Number.isInteger(minInvoices) || !Number.isInteger(maxInvoices) || minInvoices < 0 || maxInvoices < minInvoices || maxInvoices >= MAX_INVOICES) {
+    throw new RangeError(`seed: invoicesPerSubscription must be integers [min, max] with 0 <= min <= max < ${MAX_INVOICES}`);
+  }
+  if (!(refundShare >= 0 && refundShare <= 1)) throw new RangeError('seed: refundShare must be within 0..1');
   if (!Number.isInteger(resolved.now)) throw new RangeError('seed: now must be an integer (Unix seconds)');
   return resolved;
 }
 
+/** What one seed call generated: the subscriptions, and the customers they name. */
+export interface GeneratedSubscriptions {
+  batch: SeedBatch;
+  /** The customers' ids, each with its oldest subscription (undefined for an id no subscription took). */
+  customers: { id: string; firstSubscription: SeededSubscription | undefined }[];
+}
+
 /** Generates the compact records of `options.subscriptions` subscriptions; `batchIndex` is how many seed calls came before. */
-export function generateSubscriptions(options: SeedOptions, batchIndex: number): SeedBatch {
-  const { subscriptions, seed, minItems, maxItems, canceledShare, customers, now } = resolveOptions(options);
+export function generateSubscriptions(options: SeedOptions, batchIndex: number): GeneratedSubscriptions {
+  const { subscriptions, seed, minItems, maxItems, canceledShare, customers, extraCustomers, invoices, refundShare, now } = resolveOptions(options);
   if (batchIndex >= MAX_BATCHES) throw new RangeError(`seed: at most ${MAX_BATCHES} seed calls per emulator`);
   const random = prng(Math.imul(seed, 0x9e3779b1) ^ batchIndex);
-  const batch: SeedBatch = { index: batchIndex, now, minItems, maxItems, records: [] };
+  const batch: SeedBatch = { index: batchIndex, seed, now, minItems, maxItems, invoices, refundShare, extraCustomers, records: [] };
   const customerIds = Array.from({ length: Math.min(customers, Math.max(subscriptions, 1)) }, () => makeId('cus', 14, random));
+  const firstSubscriptions: (SeededSubscription | undefined)[] = new Array(customerIds.length).fill(undefined);
   let previousCreated: number | undefined;
   for (let i = 0; i < subscriptions; i++) {
     const status = random() < canceledShare ? 'canceled' : pick(random, LIVE_STATUSES);
@@ -220,10 +292,13 @@ export function generateSubscriptions(options: SeedOptions, batchIndex: number):
     if (!window && previousCreated !== undefined && random() < 0.05) created = previousCreated;
     if (!window) previousCreated = created;
     // The first subscriptions go to distinct customers so that exactly `customers` of them appear.
-    const customer = customerIds[i < customerIds.length ? i : Math.floor(random() * customerIds.length)];
-    batch.records.push(new SeededSubscription(batch, i, created, status, customer, Math.floor(random() * 2 ** 30)));
+    const customerIndex = i < customerIds.length ? i : Math.floor(random() * customerIds.length);
+    const record = new SeededSubscription(batch, i, created, status, customerIds[customerIndex], Math.floor(random() * 2 ** 30));
+    batch.records.push(record);
+    const first = firstSubscriptions[customerIndex];
+    if (!first || record.created < first.created) firstSubscriptions[customerIndex] = record;
   }
-  return batch;
+  return { batch, customers: customerIds.map((id, index) => ({ id, firstSubscription: firstSubscriptions[index] })) };
 }
 
 /** Adds one billing interval in UTC, whole months and years as Stripe's billing periods do. */
@@ -246,7 +321,7 @@ function periodAt(anchor: number, interval: Interval, moment: number): [number, 
 const CURRENCIES = [['usd', 70], ['eur', 20], ['gbp', 10]] as const;
 const MONTHLY_AMOUNTS = [900, 1900, 2900, 4900, 9900, 500, 1500, 25000];
 const PRODUCT_CATALOG_SIZE = 20;
-const CATALOG_CREATED = 1_600_000_000; // Sep 2020: the catalog predates every generated subscription
+export const CATALOG_CREATED = 1_600_000_000; // Sep 2020: the catalog predates every generated subscription
 
 const catalogIds = new Map<string, string>();
 
@@ -263,10 +338,30 @@ function catalogId(prefix: 'prod' | 'price', key: string): string {
   return id;
 }
 
-interface CatalogPrice {
+export interface CatalogPrice {
   price: Stripe.Price;
   /** The legacy plan Stripe embeds next to an item's price: the same price seen as a plan. */
   plan: Stripe.Plan;
+}
+
+/** The legacy plan Stripe embeds next to a recurring item's price: the same price seen as a plan. */
+export function planOf(price: Stripe.Price): Stripe.Plan {
+  const { id, active, created, currency, product, nickname, metadata, unit_amount, unit_amount_decimal } = price;
+  const recurring = price.recurring ?? priceTemplate.recurring!;
+  return {
+    ...planTemplate,
+    id,
+    active,
+    created,
+    currency,
+    product,
+    nickname,
+    metadata,
+    interval: recurring.interval,
+    interval_count: recurring.interval_count,
+    amount: unit_amount,
+    amount_decimal: unit_amount_decimal,
+  };
 }
 
 /** Every price served so far, by id; shared, so that rendering a million items builds a hundred prices. */
@@ -283,8 +378,7 @@ function makePrice(id: string, product: string, interval: Interval, currency: st
     unit_amount: amount,
     unit_amount_decimal: wireDecimal(String(amount)),
   };
-  const plan: Stripe.Plan = { ...planTemplate, id, created, currency, product, interval, amount, amount_decimal: wireDecimal(String(amount)) };
-  const entry = { price, plan };
+  const entry = { price, plan: planOf(price) };
   prices.set(id, entry);
   return entry;
 }
@@ -292,7 +386,27 @@ function makePrice(id: string, product: string, interval: Interval, currency: st
 function catalogPrice(product: number, interval: Interval, currency: string): CatalogPrice {
   const id = catalogId('price', `${product}:${interval}:${currency}`);
   const amount = MONTHLY_AMOUNTS[product % MONTHLY_AMOUNTS.length] * (interval === 'year' ? 10 : 1);
-  return prices.get(id) ?? makePrice(id, catalogId('prod', String(product)), interval, currency, amount, CATALOG_CREATED + product * DAY);
+  return prices.get(id) ?? makePrice(id, catalogProductId(product), interval, currency, amount, CATALOG_CREATED + product * DAY);
+}
+
+export function catalogProductId(product: number): string {
+  return catalogId('prod', String(product));
+}
+
+/** How many products the subscriptions of a batch draw their items from. */
+export function catalogSize(batch: SeedBatch): number {
+  return Math.max(PRODUCT_CATALOG_SIZE, batch.maxItems);
+}
+
+/** The catalog's prices of one product: each interval in each currency; the first is the monthly USD one. */
+export function catalogPrices(product: number): Stripe.Price[] {
+  const intervals: Interval[] = ['month', 'year'];
+  return intervals.flatMap((interval) => CURRENCIES.map(([currency]) => catalogPrice(product, interval, currency).price));
+}
+
+/** The product a made-up price (see `priceById`) belongs to. */
+export function madeUpProductId(priceId: string): string {
+  return catalogId('prod', priceId);
 }
 
 /**
@@ -300,7 +414,7 @@ function catalogPrice(product: number, interval: Interval, currency: string): Ca
  * The emulator has no price endpoints, so a client cannot create the prices it subscribes to.
  */
 export function priceById(id: string): CatalogPrice {
-  return prices.get(id) ?? makePrice(id, catalogId('prod', id), 'month', 'usd', priceTemplate.unit_amount!, CATALOG_CREATED);
+  return prices.get(id) ?? makePrice(id, madeUpProductId(id), 'month', 'usd', priceTemplate.unit_amount!, CATALOG_CREATED);
 }
 
 const CANCELLATION_FEEDBACK = ['too_expensive', 'unused', 'switched_service', 'missing_features', null] as const;
@@ -313,8 +427,7 @@ const PLAN_TIERS = ['starter', 'pro', 'enterprise'];
 export function renderSeeded(record: SeededSubscription): Stripe.Subscription {
   const { id, created, status, customer, batch } = record;
   const random = prng(record.seed);
-  const interval: Interval = random() < 0.8 ? 'month' : 'year';
-  const currency = pick(random, CURRENCIES);
+  const { interval, currency } = termsOf(random);
   const sendInvoice = random() < 0.1;
   const trialDays = random() < 0.5 ? 14 : 30;
 
@@ -361,13 +474,46 @@ export function renderSeeded(record: SeededSubscription): Stripe.Subscription {
     default_payment_method: sendInvoice ? null : makeId('pm', 24, random),
     ended_at: endedAt,
     items: { object: 'list', data: items, has_more: false, url: `/v1/subscription_items?subscription=${id}` },
-    latest_invoice: random() < 0.05 ? null : makeId('in', 24, random),
+    latest_invoice: latestInvoiceOf(record, random),
     metadata,
     start_date: created,
     status,
     trial_end: trial?.end ?? null,
     trial_start: trial?.start ?? null,
   };
+}
+
+/** The first draws of a generated subscription: how often it bills, and in which currency. */
+function termsOf(random: () => number): { interval: Interval; currency: string } {
+  const interval: Interval = random() < 0.8 ? 'month' : 'year';
+  return { interval, currency: pick(random, CURRENCIES) };
+}
+
+/** The currency of a generated subscription, without rendering it. */
+export function seededCurrency(record: SeededSubscription): string {
+  return termsOf(prng(record.seed)).currency;
+}
+
+/**
+ * How many invoices a generated subscription's billing stream allows (the billing periods may
+ * allow fewer), and that stream, which continues with the invoices' own draws. A stream of its
+ * own, so that the subscriptions stay as they were before invoices were generated.
+ */
+export function invoiceDraw(record: SeededSubscription): { count: number; random: () => number } {
+  const random = prng(record.seed ^ 0x1b873593);
+  const [min, max] = record.batch.invoices;
+  return { count: max === 0 ? 0 : between(random, min, max), random };
+}
+
+/**
+ * The id of the newest invoice, or null: none for one subscription in twenty, as before invoices
+ * were generated, and none when the batch generates none. Invoices are numbered newest first, so
+ * the id does not depend on how many there are. Draws as many digits as a random id.
+ */
+function latestInvoiceOf(record: SeededSubscription, random: () => number): string | null {
+  if (random() < 0.05) return null;
+  const drawn = randomDigits(24, random);
+  return invoiceDraw(record).count > 0 ? childId('in', record, [indexDigits(0)], drawn) : null;
 }
 
 function generateItems(

@@ -3,11 +3,14 @@ import type { AddressInfo } from 'node:net';
 import type Stripe from 'stripe';
 import { NetworkConditions, type StripeEmulatorFailures, type StripeEmulatorLatency, type StripeEmulatorRateLimit } from './emulator.conditions.js';
 import { authenticationFailed, EmulatorError, injectedFault, invalidRequest, unrecognizedUrl } from './emulator.errors.js';
+import { generateBilling } from './emulator.billing.js';
 import { EventLog, type StripeObject } from './emulator.events.js';
+import { createObjectRoutes } from './emulator.object-routes.js';
+import { type BillingObject, type BillingObjects, type DeletedObject, isObjectType, ObjectStore, type ObjectType, wireForm } from './emulator.objects.js';
 import { integerParam } from './emulator.params.js';
 import { createRoutes, type Route, type RouteContext } from './emulator.routes.js';
 import { makeId, type SeedOptions } from './emulator.seed.js';
-import { type ChildListOrder, SubscriptionStore, withEmbeddedItems } from './emulator.store.js';
+import { type ChildListOrder, SubscriptionStore } from './emulator.store.js';
 import { type WebhookDelivery, WebhookDispatcher, type WebhookEndpointOptions, type WebhookOptions } from './emulator.webhooks.js';
 
 export interface StripeEmulatorOptions {
@@ -46,6 +49,18 @@ export interface StripeEmulatorStats {
   /** Requests answered 429, by the rate limit or by a fault. */
   rateLimited: number;
 }
+
+/** The object types the emulator serves, by Stripe's `object` name. */
+export type StripeEmulatorObjectType = ObjectType | 'subscription';
+
+/** What `getObject` answers for each type: a deleted customer is still retrievable, as a stub. */
+export interface StripeEmulatorObjects extends Omit<BillingObjects, 'customer'> {
+  customer: Stripe.Customer | Stripe.DeletedCustomer;
+  subscription: Stripe.Subscription;
+}
+
+/** Any object `putObject` takes. */
+export type StripeEmulatorObject = BillingObject | Stripe.Subscription;
 
 interface ActiveFault {
   route: string | undefined;
@@ -109,6 +124,7 @@ export class StripeEmulator {
   readonly stats: StripeEmulatorStats = { total: 0, byRoute: {}, rateLimited: 0 };
 
   private readonly store = new SubscriptionStore();
+  private readonly objects = new ObjectStore();
   private readonly events = new EventLog();
   private readonly webhooks = new WebhookDispatcher(() => this.now());
   private readonly conditions = new NetworkConditions();
@@ -127,12 +143,13 @@ export class StripeEmulator {
     this.url = `http://${this.host}:${this.port}`;
     const context: RouteContext = {
       store: this.store,
+      objects: this.objects,
       events: this.events,
       webhooks: this.webhooks,
       now: () => this.now(),
       emit: (type, object, request, previousAttributes) => this.emit(type, object, request, previousAttributes),
     };
-    this.routes = createRoutes(context).map((route) => ({
+    this.routes = [...createRoutes(context), ...createObjectRoutes(context)].map((route) => ({
       ...route,
       regex: new RegExp(`^${route.pattern.replace(/:\w+/g, '([^/]+)')}$`),
     }));
@@ -185,9 +202,16 @@ export class StripeEmulator {
     await closed;
   }
 
-  /** Adds generated subscriptions. */
+  /**
+   * Adds generated subscriptions and the account around them: their customers (and `extraCustomers`
+   * without subscriptions), the catalog of products and prices their items use, and each one's
+   * newest invoices with their payment intents, charges and refunds. The same options give the same data.
+   */
   seed(options: SeedOptions | number): void {
-    this.store.seed(typeof options === 'number' ? { subscriptions: options } : options);
+    const billing = generateBilling(this.store.seed(typeof options === 'number' ? { subscriptions: options } : options));
+    for (const object of billing.catalog) this.objects.putIfAbsent(object);
+    for (const [type, entries] of Object.entries(billing.entries)) this.objects.add(type as ObjectType, entries);
+    for (const [invoice, intent] of billing.intents) this.objects.linkIntent(invoice, intent);
   }
 
   /** All ids, any status: generated ones in the order they were generated, then the others in the order they were put. */
@@ -215,6 +239,42 @@ export class StripeEmulator {
 
   removeSubscription(id: string): void {
     this.store.remove(id);
+  }
+
+  /**
+   * Inserts or replaces an object of any type the emulator serves, found by its `object` and `id`
+   * (a subscription as `putSubscription` does). Like the other mutators here, it raises no event.
+   */
+  putObject(object: StripeEmulatorObject): void {
+    if (object.object === 'subscription') return this.putSubscription(object);
+    this.objects.put(object);
+  }
+
+  /**
+   * A fresh copy in wire form (decimals are strings): an invoice with all its lines, a subscription with all
+   * its items; a deleted customer as its stub `{ id, object: 'customer', deleted: true }`; or undefined.
+   */
+  getObject<T extends StripeEmulatorObjectType>(type: T, id: string): StripeEmulatorObjects[T] | undefined {
+    if (type === 'subscription') return this.getSubscription(id) as StripeEmulatorObjects[T] | undefined;
+    const objectType = this.objectType(type);
+    if (this.objects.isDeleted(objectType, id)) return { id, object: objectType, deleted: true } satisfies DeletedObject as StripeEmulatorObjects[T];
+    return this.objects.get(objectType, id) as StripeEmulatorObjects[T] | undefined;
+  }
+
+  /** Gone from lists and retrieve as if it had never existed (retrieve answers 404, even for a deleted customer). */
+  removeObject(type: StripeEmulatorObjectType, id: string): void {
+    if (type === 'subscription') return this.removeSubscription(id);
+    this.objects.remove(this.objectType(type), id);
+  }
+
+  /** The ids of one type: generated ones in the order they were generated, then the others in the order they were put. */
+  listObjectIds(type: StripeEmulatorObjectType): string[] {
+    return type === 'subscription' ? this.listSubscriptionIds() : this.objects.ids(this.objectType(type));
+  }
+
+  private objectType(type: string): ObjectType {
+    if (!isObjectType(type)) throw new TypeError(`Not an object type the emulator serves: ${type}`);
+    return type;
   }
 
   resetStats(): void {
@@ -282,11 +342,13 @@ export class StripeEmulator {
   }
 
   /**
-   * The order in which child lists (`/v1/subscription_items`) return their entries; default the embedded list's.
-   * Stripe documents no order, so a client that pages on from an embedded entry can miss some: `reverse` shows it.
+   * The order in which child lists (`/v1/subscription_items`, `/v1/invoices/:id/lines`) return their entries;
+   * default the embedded list's. Stripe documents no order, so a client that pages on from an embedded entry
+   * can miss some: `reverse` shows it.
    */
   setChildListOrder(order: ChildListOrder): void {
     this.store.childListOrder = order;
+    this.objects.childListOrder = order;
   }
 
   /** Delays every API answer; undefined: none. */
@@ -368,19 +430,29 @@ export class StripeEmulator {
   private control(url: URL): Answer {
     try {
       if (url.pathname === `${CONTROL_PREFIX}stats`) {
-        return { status: 200, body: { ...this.stats, subscriptions: this.store.size, events: this.events.size, rssBytes: process.memoryUsage.rss() } };
+        const objects = { subscription: this.store.size, ...this.objects.counts() };
+        return {
+          status: 200,
+          body: { ...this.stats, subscriptions: this.store.size, objects, events: this.events.size, rssBytes: process.memoryUsage.rss() },
+        };
       }
-      const pages: Record<string, ((offset: number, limit: number) => unknown[]) | undefined> = {
-        [`${CONTROL_PREFIX}subscriptions/ids`]: (offset, limit) => this.store.idsInListOrder(offset, limit),
-        [`${CONTROL_PREFIX}subscriptions/items`]: (offset, limit) => this.store.itemIdsInListOrder(offset, limit),
+      const pages: Record<string, (() => { total: number; page: (offset: number, limit: number) => unknown[] }) | undefined> = {
+        [`${CONTROL_PREFIX}subscriptions/ids`]: () => ({ total: this.store.size, page: (offset, limit) => this.store.idsInListOrder(offset, limit) }),
+        [`${CONTROL_PREFIX}subscriptions/items`]: () => ({ total: this.store.size, page: (offset, limit) => this.store.itemIdsInListOrder(offset, limit) }),
+        [`${CONTROL_PREFIX}objects/ids`]: () => {
+          const type = url.searchParams.get('type') ?? '';
+          if (type === 'subscription') return { total: this.store.size, page: (offset, limit) => this.store.idsInListOrder(offset, limit) };
+          if (!isObjectType(type)) throw invalidRequest(`Invalid type: must be one of subscription, ${Object.keys(this.objects.counts()).join(', ')}`, 'type');
+          return { total: this.objects.size(type), page: (offset, limit) => this.objects.idsInListOrder(type, offset, limit) };
+        },
       };
-      const page = pages[url.pathname];
-      if (page) {
+      const source = pages[url.pathname]?.();
+      if (source) {
         const offset = integerParam(url.searchParams, 'offset') ?? 0;
         const limit = integerParam(url.searchParams, 'limit') ?? 10_000;
         if (offset < 0 || limit < 1) throw invalidRequest('Invalid offset or limit: need offset >= 0 and limit >= 1');
-        const data = page(offset, limit);
-        return { status: 200, body: { data, total: this.store.size, has_more: offset + data.length < this.store.size } };
+        const data = source.page(offset, limit);
+        return { status: 200, body: { data, total: source.total, has_more: offset + data.length < source.total } };
       }
       throw unrecognizedUrl('GET', url.pathname);
     } catch (error) {
@@ -389,9 +461,8 @@ export class StripeEmulator {
   }
 
   private emit(type: string, object: StripeObject, request: Stripe.Event.Request, previousAttributes?: object): Stripe.Event {
-    // A subscription goes in as Stripe sends it, with at most 10 items embedded.
-    const shown = object.object === 'subscription' && 'items' in object ? withEmbeddedItems(object as Stripe.Subscription) : object;
-    const event = this.events.append({ type, object: shown, previousAttributes, request, created: this.now() });
+    // An object goes in as Stripe sends it, with at most 10 subscription items or invoice lines embedded.
+    const event = this.events.append({ type, object: wireForm(object), previousAttributes, request, created: this.now() });
     this.webhooks.dispatch(event);
     return event;
   }

@@ -1,7 +1,15 @@
 import type Stripe from 'stripe';
 import { resourceMissing } from './emulator.errors.js';
-import { type CreatedRange, type Page, type PageQuery, SortedList, windowOf, wireList } from './emulator.list.js';
-import { generateSubscriptions, locateSeeded, renderSeeded, type SeedBatch, SeededSubscription, type SeedOptions } from './emulator.seed.js';
+import { type ChildListOrder, type CreatedRange, embeddedList, type Page, type PageQuery, pageOfChildren, SortedList, windowOf } from './emulator.list.js';
+import {
+  generateSubscriptions,
+  type GeneratedSubscriptions,
+  locateSeeded,
+  renderSeeded,
+  type SeedBatch,
+  SeededSubscription,
+  type SeedOptions,
+} from './emulator.seed.js';
 
 type Status = Stripe.Subscription.Status;
 
@@ -16,27 +24,16 @@ interface StoredSubscription {
 
 type Entry = SeededSubscription | StoredSubscription;
 
-/** `embedded`: the order of the object's embedded list; `reverse`: the opposite. */
-export type ChildListOrder = 'embedded' | 'reverse';
+export type { ChildListOrder };
 
 export interface SubscriptionQuery extends PageQuery, CreatedRange {
   status: (status: Status) => boolean;
   customer?: string;
 }
 
-/** Stripe embeds at most this many items in a subscription; the rest come from /v1/subscription_items. */
-const EMBEDDED_ITEMS = 10;
-
 /** A subscription as Stripe sends it: the first items embedded, the rest behind `has_more`. */
 export function withEmbeddedItems(subscription: Stripe.Subscription) {
-  const items = subscription.items.data;
-  return {
-    ...subscription,
-    items: {
-      ...wireList(subscription.items.url, items.slice(0, EMBEDDED_ITEMS), items.length > EMBEDDED_ITEMS),
-      total_count: items.length,
-    },
-  };
+  return { ...subscription, items: embeddedList(subscription.items) };
 }
 
 /** Oldest first, ties by id, so that lists read newest first, ties by id descending: a total, stable order. */
@@ -83,6 +80,14 @@ export class SubscriptionStore {
     return this.ordered.slice(offset, limit).map((entry) => ({ id: entry.id, items: render(entry).items.data.map((item) => item.id) }));
   }
 
+  /** The ids of a customer's subscriptions that have not ended. */
+  liveIdsOfCustomer(customer: string): string[] {
+    return this.ordered
+      .slice(0, this.ordered.size)
+      .filter((entry) => entry.customer === customer && entry.status !== 'canceled' && entry.status !== 'incomplete_expired')
+      .map((entry) => entry.id);
+  }
+
   /** A fresh copy with all items, safe to mutate; in wire form (decimals are strings, as in the JSON). */
   get(id: string): Stripe.Subscription | undefined {
     const entry = this.find(id);
@@ -95,10 +100,12 @@ export class SubscriptionStore {
     return entry && render(entry);
   }
 
-  seed(options: SeedOptions): void {
-    const batch = generateSubscriptions(options, this.batches.length);
-    this.batches.push(batch);
-    this.ordered.addAll(batch.records as SeededSubscription[]);
+  /** Adds generated subscriptions; the caller generates what belongs to them (customers, invoices). */
+  seed(options: SeedOptions): GeneratedSubscriptions {
+    const generated = generateSubscriptions(options, this.batches.length);
+    this.batches.push(generated.batch);
+    this.ordered.addAll(generated.batch.records as SeededSubscription[]);
+    return generated;
   }
 
   put(subscription: Stripe.Subscription): void {
@@ -139,19 +146,7 @@ export class SubscriptionStore {
   listItems(subscriptionId: string, query: PageQuery): Page<Stripe.SubscriptionItem> {
     const subscription = this.view(subscriptionId);
     if (!subscription) throw resourceMissing('subscription', subscriptionId, 'subscription');
-    const items = this.childListOrder === 'reverse' ? subscription.items.data.toReversed() : subscription.items.data;
-    const cursor = (id: string, param: string) => {
-      const index = items.findIndex((item) => item.id === id);
-      if (index < 0) throw resourceMissing('subscription item', id, param, 400);
-      return index;
-    };
-    if (query.endingBefore !== undefined) {
-      const end = cursor(query.endingBefore, 'ending_before');
-      const start = Math.max(0, end - query.limit);
-      return { data: items.slice(start, end), hasMore: start > 0 };
-    }
-    const start = query.startingAfter === undefined ? 0 : cursor(query.startingAfter, 'starting_after') + 1;
-    return { data: items.slice(start, start + query.limit), hasMore: start + query.limit < items.length };
+    return pageOfChildren(subscription.items.data, query, this.childListOrder, 'subscription item');
   }
 
   private find(id: string): Entry | undefined {

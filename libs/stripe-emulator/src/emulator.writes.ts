@@ -13,13 +13,16 @@ import {
   toBoolean,
   toInteger,
 } from './emulator.params.js';
-import { addInterval, makeId, priceById } from './emulator.seed.js';
+import { addInterval, type CatalogPrice, makeId } from './emulator.seed.js';
 
 /*
  * The subscription writes, as pure functions from the current object and the request's parameters
- * to the new object. A simplification: without payment methods or invoices, a new subscription is
- * `active` (or `trialing`) at once, where Stripe could leave it `incomplete`.
+ * to the new object. A simplification: without payment methods, a new subscription is `active`
+ * (or `trialing`) at once, where Stripe could leave it `incomplete`; it gets no invoice.
  */
+
+/** The price an item names, with its plan; `param` names the item's price in errors. */
+export type PriceLookup = (id: string, param: string) => CatalogPrice;
 
 const DAY = 86_400;
 const ITEM_PARAMS = ['items[n][price]', 'items[n][quantity]'];
@@ -39,7 +42,7 @@ const CANCEL_PARAMS = allowedParams();
 const PAUSE_BEHAVIORS = ['keep_as_draft', 'mark_uncollectible', 'void'] as const;
 
 /** `current` with the strings of hash `name` merged in: an empty value deletes its key, an empty hash clears all. */
-function mergeMetadata(current: Stripe.Metadata, form: Form, name: string): Stripe.Metadata {
+export function mergeMetadata(current: Stripe.Metadata, form: Form, name: string): Stripe.Metadata {
   const changes = hash(form, name);
   if (changes === undefined) return current;
   if (changes === null) return {};
@@ -67,10 +70,11 @@ function newItem(
   subscription: string,
   now: number,
   periodOf: (price: Stripe.Price) => [number, number],
+  priceOf: PriceLookup,
 ): Stripe.SubscriptionItem {
   const id = text(element, 'price', `${param}[price]`);
   if (!id) throw missingParam(`${param}[price]`);
-  const { price, plan } = priceById(id);
+  const { price, plan } = priceOf(id, `${param}[price]`);
   const [start, end] = periodOf(price);
   return {
     ...subscriptionItemTemplate,
@@ -126,7 +130,7 @@ function applyCancelAtPeriodEnd(subscription: Stripe.Subscription, form: Form, n
   subscription.cancellation_details = { ...subscription.cancellation_details!, reason: cancel ? 'cancellation_requested' : null };
 }
 
-export function createSubscription(params: URLSearchParams, now: number, isTaken: (id: string) => boolean): Stripe.Subscription {
+export function createSubscription(params: URLSearchParams, now: number, isTaken: (id: string) => boolean, priceOf: PriceLookup): Stripe.Subscription {
   checkParams(params, CREATE_PARAMS);
   const form = formOf(params);
   const customer = text(form, 'customer');
@@ -138,7 +142,7 @@ export function createSubscription(params: URLSearchParams, now: number, isTaken
   while (isTaken(id)) id = makeId('sub', 24, Math.random);
   // A trial is the first period; after it, each item's price sets its period.
   const periodOf = (price: Stripe.Price): [number, number] => [now, trialEnd ?? addInterval(now, price.recurring!.interval)];
-  const items = elements.map(([param, element]) => newItem(element, param, id, now, periodOf));
+  const items = elements.map(([param, element]) => newItem(element, param, id, now, periodOf, priceOf));
   const currency = items[0].price.currency;
   checkItems(items, currency);
   const subscription: Stripe.Subscription = {
@@ -160,7 +164,7 @@ export function createSubscription(params: URLSearchParams, now: number, isTaken
   return subscription;
 }
 
-export function updateSubscription(current: Stripe.Subscription, params: URLSearchParams, now: number): Stripe.Subscription {
+export function updateSubscription(current: Stripe.Subscription, params: URLSearchParams, now: number, priceOf: PriceLookup): Stripe.Subscription {
   checkParams(params, UPDATE_PARAMS);
   const form = formOf(params);
   if (current.status === 'canceled' && Object.keys(form).some((name) => name !== 'metadata' && name !== 'expand')) {
@@ -172,7 +176,7 @@ export function updateSubscription(current: Stripe.Subscription, params: URLSear
   const pause = hash(form, 'pause_collection');
   if (pause !== undefined) subscription.pause_collection = pause && pauseCollectionOf(pause);
   const elements = listParam(form, 'items');
-  if (elements.length > 0) updateItems(subscription, elements, now);
+  if (elements.length > 0) updateItems(subscription, elements, now, priceOf);
   return subscription;
 }
 
@@ -190,14 +194,14 @@ function pauseCollectionOf(pause: Form): Stripe.Subscription.PauseCollection {
 }
 
 /** Applies `items[n]`: with an id it changes or (`deleted`) removes that item, without one it adds an item. */
-function updateItems(subscription: Stripe.Subscription, elements: [string, Form][], now: number): void {
+function updateItems(subscription: Stripe.Subscription, elements: [string, Form][], now: number, priceOf: PriceLookup): void {
   const items = subscription.items.data;
   // New items join the current period.
   const period: [number, number] = [items[0].current_period_start, items[0].current_period_end];
   for (const [param, element] of elements) {
     const id = text(element, 'id', `${param}[id]`);
     if (id === undefined) {
-      items.push(newItem(element, param, subscription.id, now, () => period));
+      items.push(newItem(element, param, subscription.id, now, () => period, priceOf));
       continue;
     }
     const index = items.findIndex((item) => item.id === id);
@@ -208,7 +212,7 @@ function updateItems(subscription: Stripe.Subscription, elements: [string, Form]
       continue;
     }
     const price = text(element, 'price', `${param}[price]`);
-    if (price) Object.assign(items[index], priceById(price));
+    if (price) Object.assign(items[index], priceOf(price, `${param}[price]`));
     items[index].quantity = quantityOf(element, param) ?? items[index].quantity;
   }
   checkItems(items, subscription.currency);

@@ -2,5 +2,13 @@ export type { StripeEmulatorFailures, StripeEmulatorLatency, StripeEmulatorRateL
 export type { StripeObject } from './emulator.events.js';
 export type { SeedOptions } from './emulator.seed.js';
 export type { ChildListOrder } from './emulator.store.js';
-export { StripeEmulator, type StripeEmulatorFault, type StripeEmulatorOptions, type StripeEmulatorStats } from './emulator.server.js';
+export {
+  StripeEmulator,
+  type StripeEmulatorFault,
+  type StripeEmulatorObject,
+  type StripeEmulatorObjects,
+  type StripeEmulatorObjectType,
+  type StripeEmulatorOptions,
+  type StripeEmulatorStats,
+} from './emulator.server.js';
 export type { WebhookDelivery, WebhookEndpointOptions, WebhookOptions } from './emulator.webhooks.js';
