@@ -25,7 +25,7 @@ describe.each(databases)('StripeSyncHealthIndicator on %s', (database) => {
   });
   afterAll(() => emulator.stop());
   beforeEach(async () => {
-    t = await createTestApp({ database, emulator, extraImports: [{ module: HealthModule }] });
+    t = await createTestApp({ database, emulator, extras: { objects: ['subscription'] }, extraImports: [{ module: HealthModule }] });
   });
   afterEach(() => t.close());
 
@@ -38,11 +38,12 @@ describe.each(databases)('StripeSyncHealthIndicator on %s', (database) => {
     expect(status).toBe(503);
     expect(body.error.stripeSync).toEqual({
       status: 'down',
-      message: 'No full sync has completed yet',
+      message: 'No full sync has completed yet (subscription)',
       lastCompletedAt: null,
       ageSeconds: null,
       maxAgeSeconds: 9000,
       runningRunId: null,
+      objects: { subscription: null },
     });
   });
 
@@ -60,6 +61,7 @@ describe.each(databases)('StripeSyncHealthIndicator on %s', (database) => {
       ageSeconds: expect.any(Number),
       maxAgeSeconds: 9000,
       runningRunId: running,
+      objects: { subscription: summary.finishedAt },
     });
     expect(body.info.stripeSync.ageSeconds).toBeLessThanOrEqual(5);
     expect(JSON.stringify(body)).not.toContain(API_KEY);

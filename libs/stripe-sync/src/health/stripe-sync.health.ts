@@ -1,7 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
 import { type HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
+import { StripeSyncService } from '../actions/stripe-sync.service.js';
 import { StripeSyncRun } from '../persistence/stripe-sync-run.entity.js';
 
 /**
@@ -11,13 +13,13 @@ import { StripeSyncRun } from '../persistence/stripe-sync-run.entity.js';
 const DEFAULT_MAX_AGE_SECONDS = 9000;
 
 export interface StripeSyncHealthOptions {
-  /** Down when the last completed full sync finished longer ago than this; default 9000 (2 h 30 min). */
+  /** Down when the last completed full sync of a mirrored type finished longer ago than this; default 9000 (2 h 30 min). */
   maxAgeSeconds?: number;
 }
 
 /**
- * A @nestjs/terminus indicator of the mirror's freshness: when the last full sync completed, and whether one is
- * running. Provided by `StripeSyncHealthModule`.
+ * A @nestjs/terminus indicator of the mirror's freshness: when each mirrored type last completed a full sync (on
+ * its own or in a run of the whole account), and which run is going on. Provided by `StripeSyncHealthModule`.
  */
 @Injectable()
 export class StripeSyncHealthIndicator {
@@ -26,9 +28,10 @@ export class StripeSyncHealthIndicator {
   constructor(
     private readonly health: HealthIndicatorService,
     @InjectRepository(StripeSyncRun) private readonly runs: Repository<StripeSyncRun>,
+    private readonly moduleRef: ModuleRef,
   ) {}
 
-  /** Up while the last completed full sync is at most `maxAgeSeconds` old; down if none has completed. */
+  /** Up while every mirrored type completed a full sync at most `maxAgeSeconds` ago; down if one never did. */
   async isHealthy(
     key = 'stripeSync',
     { maxAgeSeconds = DEFAULT_MAX_AGE_SECONDS }: StripeSyncHealthOptions = {},
@@ -40,21 +43,44 @@ export class StripeSyncHealthIndicator {
       return null;
     });
     if (!runs) return indicator.down({ message: 'The sync runs could not be read from the database' });
-    const finishedAt = runs.completed?.finishedAt ?? null;
-    const ageSeconds = finishedAt === null ? null : Math.floor((Date.now() - finishedAt.getTime()) / 1000);
+    const objects = Object.fromEntries(runs.completed.map(([type, run]) => [type, run?.finishedAt?.toISOString() ?? null]));
+    const never = runs.completed.filter(([, run]) => !run).map(([type]) => type);
+    // The type whose last full sync is the oldest says how stale the mirror is.
+    const oldest = runs.completed.map(([, run]) => run?.finishedAt ?? null).reduce<Date | null>((a, b) => (a && b && a < b ? a : b), null);
+    const ageSeconds = oldest === null || never.length > 0 ? null : Math.floor((Date.now() - oldest.getTime()) / 1000);
     const data = {
-      lastCompletedAt: finishedAt?.toISOString() ?? null,
+      lastCompletedAt: never.length > 0 ? null : (oldest?.toISOString() ?? null),
       ageSeconds,
       maxAgeSeconds,
-      runningRunId: runs.running?.id ?? null,
+      runningRunId: runs.running?.parentRunId ?? runs.running?.id ?? null,
+      objects,
     };
-    if (ageSeconds === null) return indicator.down({ ...data, message: 'No full sync has completed yet' });
+    if (ageSeconds === null) return indicator.down({ ...data, message: `No full sync has completed yet${never.length ? ` (${never.join(', ')})` : ''}` });
     if (ageSeconds > maxAgeSeconds) return indicator.down({ ...data, message: `The last full sync completed ${ageSeconds} s ago` });
     return indicator.up(data);
   }
 
+  /** The mirrored types, from the module when it is in the app; else those that ever ran. */
+  private async mirroredTypes(): Promise<string[]> {
+    const mirror = this.mirror();
+    if (mirror) return mirror.actions.map((action) => action.objectName);
+    const objects = await this.runs.createQueryBuilder('run').select('DISTINCT run.object', 'object').where("run.object <> 'all'").getRawMany<{ object: string }>();
+    return objects.map((row) => row.object);
+  }
+
+  private mirror(): StripeSyncService | null {
+    try {
+      return this.moduleRef.get(StripeSyncService, { strict: false });
+    } catch {
+      return null;
+    }
+  }
+
   private async latestRuns() {
-    const completed = await this.runs.findOne({ where: { status: 'completed' }, order: { finishedAt: 'DESC' } });
+    const types = await this.mirroredTypes();
+    const completed = await Promise.all(
+      types.map(async (type) => [type, await this.runs.findOne({ where: { object: type, status: 'completed' }, order: { finishedAt: 'DESC' } })] as const),
+    );
     const running = await this.runs.findOne({ where: { status: 'running' }, order: { startedAt: 'DESC' } });
     return { completed, running };
   }
