@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { STRIPE_SYNC_ENTITIES, StripeSubscription } from 'nestjs-stripe-sync';
+import { STRIPE_SYNC_ENTITIES, StripeCustomer, StripeSubscription, StripeSyncService } from 'nestjs-stripe-sync';
+import { IsNull } from 'typeorm';
 import { StripeEmulator } from 'nestjs-stripe-sync-emulator';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { stripeSyncMigrations } from 'nestjs-stripe-sync';
@@ -69,6 +70,42 @@ describe.each(databases)('shipped migrations on %s', (database) => {
       await t.close();
       await db.drop();
       await emulator.stop();
+    }
+  });
+
+  it('upgrade a mirror that holds data: its rows stay, and the module runs on the new schema', async () => {
+    const db = await createTestDatabase(database, { sqliteFile: true });
+    const migrations = stripeSyncMigrations(database);
+    const previous = new DataSource({ ...(db.options as DataSourceOptions), synchronize: false, migrations: migrations.slice(0, -1) });
+    await previous.initialize();
+    try {
+      await previous.runMigrations();
+      const at = '2024-01-01 00:00:00.000';
+      await previous
+        .createQueryBuilder()
+        .insert()
+        .into(database === 'postgres' ? `${schemaOf(db)}.stripe_subscriptions` : 'stripe_subscriptions', ['id', 'customer_id', 'status', 'metadata', 'created', 'raw', 'observed_at', 'synced_at'])
+        .values({ id: 'sub_before', customer_id: 'cus_before', status: 'active', metadata: '{}', created: at, raw: '{}', observed_at: at, synced_at: at })
+        .execute();
+    } finally {
+      await previous.destroy();
+    }
+    const emulator = await StripeEmulator.start({ seed: { subscriptions: 20 } });
+    const migrated = { ...db, drop: async () => undefined, options: { ...db.options, synchronize: false, migrationsRun: true, migrations } };
+    const t = await createTestApp({ database, shared: migrated, emulator });
+    try {
+      const mirror = t.dataSource.getRepository(StripeSubscription);
+      expect(await mirror.findOneByOrFail({ id: 'sub_before' })).toMatchObject({ customerId: 'cus_before', accountId: null, deletedAt: null });
+
+      const summary = await t.app.get(StripeSyncService).syncAll();
+
+      expect(summary.objects!.find((run) => run.object === 'subscription')).toMatchObject({ seen: 20, inserted: 20, softDeleted: 1 });
+      expect(await t.dataSource.getRepository(StripeCustomer).countBy({ deletedAt: IsNull() })).toBe(emulator.listObjectIds('customer').length);
+      expect((await t.dataSource.driver.createSchemaBuilder().log()).upQueries).toEqual([]);
+    } finally {
+      await t.close();
+      await emulator.stop();
+      await db.drop();
     }
   });
 
