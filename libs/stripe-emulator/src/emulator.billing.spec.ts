@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createHash } from 'node:crypto';
 import type Stripe from 'stripe';
-import { StripeEmulator, type StripeEmulatorObjectType } from './index.js';
+import { type SeedOptions, StripeEmulator, type StripeEmulatorObjectType } from './index.js';
 import {
   chargeTemplate,
   customerTemplate,
@@ -235,7 +235,7 @@ describe('StripeEmulator seeded account', () => {
 describe('StripeEmulator seed options', () => {
   it('leaves the subscriptions generated before the billing objects as they were, but for their latest_invoice ids', async () => {
     // Digests of the subscriptions of these seeds (each applied twice) before invoices were generated, without latest_invoice.
-    const before: [object, string, number][] = [
+    const before: [SeedOptions, string, number][] = [
       [{ subscriptions: 300, seed: 7, now: NOW }, 'c6b7c7ae41a75dec60f34727d097a43c6e56c1512e1201a59c2ab9a8040d3ce9', 31],
       [{ subscriptions: 200, seed: 3, now: NOW, minItems: 2, maxItems: 25, customers: 17 }, '88ae8d86917db9c1917dd202aeb41b59b4c6334eb39b07d480b082576c90f9b0', 20],
     ];
