@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { SubscriptionActionService } from 'nestjs-stripe-sync';
+import { CustomerActionService, StripeSyncService } from 'nestjs-stripe-sync';
 import { StripeEmulator } from 'nestjs-stripe-sync-emulator';
 import { AppModule } from './app.module.js';
 import { readSampleConfig } from './sample.config.js';
@@ -27,14 +27,17 @@ async function bootstrap() {
   if (emulator) process.once('beforeExit', () => void emulator.stop());
   await app.listen(config.port, config.host);
 
-  const summary = await app.get(SubscriptionActionService).syncAll();
-  logger.log(`Initial sync: ${JSON.stringify(summary)}`);
+  const summary = await app.get(StripeSyncService).syncAll();
+  logger.log(`Initial sync in ${summary.durationMs} ms: ${summary.objects!.map((run) => `${run.seen} ${run.object}`).join(', ')}`);
+  const [customer] = (await app.get(CustomerActionService).list({}, { limit: 1, includeDeleted: false })).data;
 
   console.log(`
-Stripe mirror ready at ${url}/stripe/subscriptions
+Stripe mirror ready at ${url}/stripe (customers, products, prices, subscriptions, invoices, payment-intents, charges, refunds)
 Admin token${config.adminTokenGenerated ? ' (generated; set ADMIN_TOKEN to choose one)' : ''}: ${config.adminToken}
 Try:
   curl -H "Authorization: Bearer ${config.adminToken}" "${url}/stripe/subscriptions?limit=3"
+  curl -H "Authorization: Bearer ${config.adminToken}" "${url}/stripe/invoices?status=paid&limit=3"${customer ? `
+  curl -H "Authorization: Bearer ${config.adminToken}" "${url}/stripe/customers/${customer.id}/subscriptions"` : ''}
 Webhooks: ${url}/stripe/webhook${emulator ? ` (the emulator delivers to it: change a subscription with\n  curl -u ${EMULATOR_KEY}: ${emulator.url}/v1/subscriptions/<id> -d "metadata[plan]=gold")` : ''}
 `);
 }
