@@ -1,6 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { Injectable } from '@nestjs/common';
 import {
   BUILT_IN_OBJECTS,
+  OnStripeEvent,
   type BuiltInObjectName,
   StripeCharge,
   StripeCustomer,
@@ -40,6 +42,16 @@ const ENTITIES: Record<BuiltInObjectName, new () => ObjectLiteral> = {
 };
 const TYPES = Object.keys(ENTITIES) as BuiltInObjectName[];
 
+@Injectable()
+class BillingHandlers {
+  readonly calls: { type: string; row: unknown }[] = [];
+
+  @OnStripeEvent('invoice.*', 'charge.*')
+  record(event: Stripe.Event, row: unknown) {
+    this.calls.push({ type: event.type, row });
+  }
+}
+
 describe.each(databases)('the billing model on %s', (database) => {
   let emulator: StripeEmulator;
   let stripe: Stripe;
@@ -48,7 +60,7 @@ describe.each(databases)('the billing model on %s', (database) => {
   beforeEach(async () => {
     emulator = await StripeEmulator.start({ seed: { subscriptions: SUBSCRIPTIONS, seed: 21 } });
     stripe = new Stripe(API_KEY, { ...emulator.clientOptions(), maxNetworkRetries: 0 });
-    t = await createTestApp({ database, emulator, options: { webhookSecret: WEBHOOK_SECRET } });
+    t = await createTestApp({ database, emulator, options: { webhookSecret: WEBHOOK_SECRET }, providers: [BillingHandlers] });
   });
   afterEach(async () => {
     await t.close();
@@ -142,6 +154,19 @@ describe.each(databases)('the billing model on %s', (database) => {
     expect((await repository('product').findOneByOrFail({ id: product })).deletedAt).toBeInstanceOf(Date);
   });
 
+  it('hands each event with its mirrored row to the host handlers, whatever the type', async () => {
+    const invoice = emulator.getObject('invoice', emulator.listObjectIds('invoice')[0])!;
+    const charge = emulator.getObject('charge', emulator.listObjectIds('charge')[0])!;
+    await deliver(makeEvent('invoice.paid', { ...invoice, status: 'paid' }, now()));
+    await deliver(makeEvent('charge.refunded', { ...charge, refunded: true }, now()));
+
+    const calls = t.app.get(BillingHandlers).calls;
+    expect(calls).toEqual([
+      { type: 'invoice.paid', row: expect.objectContaining({ id: invoice.id, status: 'paid' }) },
+      { type: 'charge.refunded', row: expect.objectContaining({ id: charge.id, refunded: true }) },
+    ]);
+  });
+
   it('applies invoice events in any order: the newest state wins', async () => {
     const invoice = emulator.getObject('invoice', emulator.listObjectIds('invoice')[0])!;
     const start = now() - 60;
@@ -209,6 +234,12 @@ describe.each(databases)('the billing model on %s', (database) => {
     const query = t.app.get(StripeMirrorQuery);
     expect(await query.isSubscribed(customer, { product: product.id })).toBe(true);
     expect(await query.isSubscribed(customer, { price: 'price_never' })).toBe(false);
+    // Past due counts as active only with the option.
+    for (const id of expected) emulator.updateSubscription(id, { status: 'past_due' });
+    await t.subscriptions.syncByIds(expected);
+    expect(await query.isSubscribed(customer)).toBe(false);
+    const lenient = new StripeMirrorQuery(t.dataSource, { pastDueIsActive: true });
+    expect((await lenient.activeSubscriptions(customer)).map((row) => row.id).sort()).toEqual(expected.sort());
     expect((await t.http.get('/stripe/customers/sub_x/subscriptions').set(auth)).status).toBe(400);
   });
 
