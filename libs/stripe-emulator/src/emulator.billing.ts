@@ -44,8 +44,8 @@ const HOUR = 3600;
 const ACCOUNT = 'acct_1EmuLat0rAcc0unt';
 const ALPHANUMERIC = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 
-const FIRST_NAMES = ['Ada', 'Alan', 'Grace', 'Linus', 'Margaret', 'Dennis', 'Barbara', 'Ken', 'Frances', 'Edsger', 'Hedy', 'Tim', 'Radia', 'Donald', 'Katherine'];
-const LAST_NAMES = ['Lovelace', 'Turing', 'Hopper', 'Torvalds', 'Hamilton', 'Ritchie', 'Liskov', 'Thompson', 'Allen', 'Dijkstra', 'Lamarr', 'Perlman', 'Knuth', 'Johnson', 'Wirth'];
+const FIRST_NAMES = ['Ada', 'Alan', 'Grace', 'Linus', 'Margaret', 'Dennis', 'Barbara', 'Ken', 'Frances', 'Edsger', 'Hedy', 'Tim', 'Radia', 'Donald'];
+const LAST_NAMES = ['Lovelace', 'Turing', 'Hopper', 'Torvalds', 'Hamilton', 'Ritchie', 'Liskov', 'Thompson', 'Allen', 'Dijkstra', 'Lamarr', 'Perlman', 'Knuth'];
 const EMAIL_DOMAINS = ['example.com', 'example.org', 'example.net'];
 const PRODUCT_NAMES = [
   'Starter plan',
@@ -327,6 +327,8 @@ class SeededPayment {
   constructor(
     readonly invoice: SeededInvoice,
     readonly outcome: PaymentOutcome,
+    /** The invoice's total, kept so that a payment renders without the invoice's lines. */
+    readonly amount: number,
     readonly intentId: string,
     readonly chargeId: string,
     readonly intentCreated: number,
@@ -336,13 +338,13 @@ class SeededPayment {
 
   /** What the intent, the charge and the refund share. */
   details() {
-    const { subscription, total } = billOf(this.invoice);
+    const subscription = renderSeeded(this.invoice.subscription);
     const who = this.invoice.customer.identity();
     const random = prng(this.seed);
     // A card payment: the subscription's default card, or one the customer entered on the hosted invoice.
     const paymentMethod = subscription.default_payment_method ?? makeId('pm', 24, random);
     return {
-      total,
+      total: this.amount,
       currency: subscription.currency,
       customer: this.invoice.customer.id,
       who,
@@ -560,6 +562,50 @@ function billingMoments(subscription: Stripe.Subscription, now: number): number[
   return moments.reverse();
 }
 
+/** A generated invoice's status once drafted: a trial's is paid, one not yet finalized a draft, the newest as its subscription's status says. */
+function draftedStatus(subscription: Stripe.Subscription, index: number, trial: boolean, finalizeAt: number, now: number, random: () => number): InvoiceStatus {
+  if (trial) return 'paid';
+  if (finalizeAt > now) return 'draft';
+  if (index === 0) return pick(random, LATEST_STATUS[subscription.status]);
+  // An older invoice was paid, or now and then voided (a billing mistake).
+  return random() < 0.02 ? 'void' : 'paid';
+}
+
+/** Draws when a finalized invoice was paid or voided, and how its payment went, if it was attempted. */
+function settle(state: InvoiceState, subscription: Stripe.Subscription, index: number, now: number, random: () => number): PaymentOutcome | undefined {
+  const finalizedAt = state.finalizedAt!;
+  const chargesAutomatically = state.collectionMethod === 'charge_automatically';
+  if (state.status === 'paid' && state.trial) {
+    state.paidAt = finalizedAt;
+    return undefined;
+  }
+  if (state.status === 'paid' && chargesAutomatically) {
+    state.paidAt = Math.min(now, finalizedAt + between(random, 2, 30));
+    return 'succeeded';
+  }
+  if (state.status === 'paid') {
+    // Paid by the customer on the hosted invoice some days after it was sent; still open if that is yet to come.
+    const paidAt = finalizedAt + between(random, 1, subscription.days_until_due ?? 30) * DAY - between(random, 0, DAY);
+    if (paidAt > now) {
+      state.status = 'open';
+      return undefined;
+    }
+    state.paidAt = paidAt;
+    return 'succeeded';
+  }
+  if (state.status === 'open' && chargesAutomatically) {
+    state.nextAttempt = subscription.status === 'past_due' ? now + between(random, 1, 3) * DAY : null;
+    return 'failed';
+  }
+  if (state.status === 'void') {
+    const expired = subscription.status === 'incomplete_expired' && index === 0;
+    state.voidedAt = expired ? subscription.ended_at! : Math.min(now, finalizedAt + between(random, HOUR, 10 * DAY));
+    // A newest invoice voided after its payment failed: the intent was canceled with it.
+    if (index === 0 && chargesAutomatically) return 'canceled';
+  }
+  return undefined;
+}
+
 /** The invoices of one generated subscription, newest first, each with its payment if it has one. */
 function generateInvoices(record: SeededSubscription, customer: SeededCustomer, refundShare: number): SeededInvoice[] {
   const subscription = renderSeeded(record);
@@ -567,7 +613,6 @@ function generateInvoices(record: SeededSubscription, customer: SeededCustomer, 
   const { now } = record.batch;
   const { count, random } = invoiceDraw(record);
   const moments = billingMoments(subscription, now);
-  const chargesAutomatically = subscription.collection_method === 'charge_automatically';
   const total = subscription.items.data.reduce((sum, item) => sum + item.price.unit_amount! * (item.quantity ?? 1), 0);
   const invoices: SeededInvoice[] = [];
   for (let index = 0; index < Math.min(count, moments.length); index++) {
@@ -576,12 +621,13 @@ function generateInvoices(record: SeededSubscription, customer: SeededCustomer, 
     const trial = subscription.trial_start !== null && created === subscription.created;
     // Stripe finalizes a subscription's first invoice at once, and the later ones an hour after drafting them.
     const finalizeAt = created === subscription.created ? created : created + HOUR;
-    let status: InvoiceStatus = trial ? 'paid' : finalizeAt > now ? 'draft' : index === 0 ? pick(random, LATEST_STATUS[subscription.status]) : random() < 0.02 ? 'void' : 'paid';
+    const status = draftedStatus(subscription, index, trial, finalizeAt, now, random);
     const state: InvoiceState = {
       status,
       collectionMethod: subscription.collection_method,
       periodStart: moments[index + 1] ?? created,
       trial,
+      // A draft waits for Stripe to finalize it, unless it is held for review.
       autoAdvance: status === 'draft' && finalizeAt > now,
       finalizedAt: status === 'draft' ? null : finalizeAt,
       paidAt: null,
@@ -590,22 +636,7 @@ function generateInvoices(record: SeededSubscription, customer: SeededCustomer, 
       attempts: 0,
       seed: Math.floor(random() * 2 ** 30),
     };
-    let outcome: PaymentOutcome | undefined;
-    if (status === 'paid' && trial) state.paidAt = finalizeAt;
-    else if (status === 'paid' && chargesAutomatically) [state.paidAt, outcome] = [Math.min(now, finalizeAt + between(random, 2, 30)), 'succeeded'];
-    else if (status === 'paid') {
-      // Paid by the customer on the hosted invoice, some days after it was sent; not yet, if that is still to come.
-      const paidAt = finalizeAt + between(random, 1, subscription.days_until_due ?? 30) * DAY - between(random, 0, DAY);
-      if (paidAt <= now) [state.paidAt, outcome] = [paidAt, 'succeeded'];
-      else status = state.status = 'open';
-    } else if (status === 'open' && chargesAutomatically) {
-      outcome = 'failed';
-      state.nextAttempt = subscription.status === 'past_due' ? now + between(random, 1, 3) * DAY : null;
-    } else if (status === 'void') {
-      state.voidedAt = subscription.status === 'incomplete_expired' && index === 0 ? subscription.ended_at! : Math.min(now, finalizeAt + between(random, HOUR, 10 * DAY));
-      // A newest invoice voided after its payment failed: the intent was canceled with it.
-      if (index === 0 && chargesAutomatically) outcome = 'canceled';
-    }
+    const outcome = status === 'draft' ? undefined : settle(state, subscription, index, now, random);
     if (outcome) state.attempts = outcome === 'succeeded' || subscription.status === 'incomplete' ? 1 : between(random, 1, 4);
     const invoice = new SeededInvoice(id, record, customer, index, created, state);
     if (outcome) invoice.payment = generatePayment(invoice, outcome, total, refundShare, random);
@@ -620,7 +651,7 @@ function generatePayment(invoice: SeededInvoice, outcome: PaymentOutcome, total:
   const id = (prefix: string) => childId(prefix, record, [indexDigits(index)], randomDigits(24, random));
   const intentCreated = state.finalizedAt!;
   const chargeCreated = state.paidAt ?? Math.min(now, intentCreated + between(random, 2, 30));
-  const payment = new SeededPayment(invoice, outcome, id('pi'), id('ch'), intentCreated, chargeCreated, Math.floor(random() * 2 ** 30));
+  const payment = new SeededPayment(invoice, outcome, total, id('pi'), id('ch'), intentCreated, chargeCreated, Math.floor(random() * 2 ** 30));
   if (outcome === 'succeeded' && random() < refundShare) {
     const full = total < 2 || random() < 0.5;
     payment.refund = {

@@ -46,8 +46,30 @@ describe('stripe-emulator CLI', () => {
     }
   });
 
+  it('seeds the account the billing flags describe', async () => {
+    const flags = ['--port', '0', '--seed', '40', '--now', String(NOW), '--customers', '10', '--extra-customers', '3'];
+    const [billing, none] = await Promise.all([
+      main([...flags, '--min-invoices', '2', '--max-invoices', '2', '--refund-share', '1'], () => {}),
+      main([...flags, '--max-invoices', '0'], () => {}),
+    ]);
+    try {
+      const stats = (await (await fetch(`${billing.url}/_emulator/stats`)).json()) as { objects: Record<string, number> };
+      expect(stats.objects.customer).toBe(13);
+      expect(stats.objects.invoice).toBeGreaterThan(40);
+      const charges = billing.listObjectIds('charge').filter((id) => billing.getObject('charge', id)!.status === 'succeeded');
+      expect(stats.objects.refund).toBe(charges.length);
+      const customers = (await (await fetch(`${billing.url}/_emulator/objects/ids?type=customer&limit=100`)).json()) as { data: string[]; total: number };
+      expect([customers.data.length, customers.total]).toEqual([13, 13]);
+      expect(none.listObjectIds('invoice')).toEqual([]);
+      expect(none.listObjectIds('customer')).toHaveLength(13);
+    } finally {
+      await Promise.all([billing.stop(), none.stop()]);
+    }
+  });
+
   it.each([
     [['--seed', 'many'], /--seed: not a number/],
+    [['--port', '0', '--min-invoices', '4', '--max-invoices', '2'], /invoicesPerSubscription/],
     [['--colour', 'blue'], /Unknown option '--colour'/],
     [['--port', '0', '--error-share', '2'], /errorShare must be within 0..1/],
   ])('rejects %j', async (argv, message) => {

@@ -10,6 +10,15 @@
  *   --seed-value N    PRNG seed of the generated data, default 1
  *   --min-items N     fewest items per subscription, default 1
  *   --max-items N     most items per subscription, default 15
+ *   --customers N     distinct customers among the subscriptions, default half the subscriptions
+ *   --extra-customers N
+ *                     customers without a subscription, default 0
+ *   --min-invoices N  fewest invoices per subscription, default 1 (0 if --max-invoices is 0)
+ *   --max-invoices N  most invoices per subscription, default 3 (at least --min-invoices); one per
+ *                     billing period begun, newest first; 0 generates no invoices, payment intents,
+ *                     charges or refunds (and every latest_invoice is null): a million subscriptions
+ *                     then seed in seconds
+ *   --refund-share F  share of succeeded charges with a refund, full or partial, default 0.05
  *   --now UNIX        the time the generated data is relative to, default the start of the current UTC
  *                     day; the emulator clock (new subscriptions, events) keeps real time
  *   --latency MS      added to every API answer, default 0
@@ -18,6 +27,10 @@
  *   --error-share F   share of requests answered 500, default 0
  *   --drop-share F    share of requests whose connection is closed unanswered, default 0
  *
+ * Every subscription's customer is a customer of the account, every item's price and its product
+ * are in the catalog, and each subscription's newest invoices (one line per item) are paid by a
+ * payment intent and a charge, or are open, void or draft as the subscription's status says.
+ *
  * Once listening it prints one JSON line to stdout:
  *   {"ready":true,"url":"http://127.0.0.1:12111","port":12111,"subscriptions":1000000}
  * SIGTERM or SIGINT stops it; it then exits with code 0.
@@ -25,20 +38,43 @@
  * The control channel, on the same port, reports the true state to check a sync against. It needs
  * no API key, has no latency, faults or rate limit, and is not counted in the stats:
  *   GET /_emulator/stats
- *     {"total":…,"byRoute":{"GET /v1/subscriptions":…},"rateLimited":…,"subscriptions":…,"events":…,"rssBytes":…}
+ *     {"total":…,"byRoute":{"GET /v1/subscriptions":…},"rateLimited":…,"subscriptions":…,
+ *      "objects":{"subscription":…,"customer":…,"product":…,"price":…,"invoice":…,"payment_intent":…,"charge":…,"refund":…},
+ *      "events":…,"rssBytes":…}: `objects` counts what the lists serve (deleted customers and products are not counted).
  *   GET /_emulator/subscriptions/ids?offset=0&limit=10000
  *     {"data":["sub_…",…],"total":…,"has_more":…}: ids of every status in list order (newest first,
  *     ties by id descending), the order `GET /v1/subscriptions?status=all` pages through them.
  *   GET /_emulator/subscriptions/items?offset=0&limit=10000
  *     {"data":[{"id":"sub_…","items":["si_…",…]},…],"total":…,"has_more":…}: the same, with the ids of all
  *     the items of each subscription.
+ *   GET /_emulator/objects/ids?type=customer&offset=0&limit=10000
+ *     {"data":["cus_…",…],"total":…,"has_more":…}: ids of one type (customer, product, price, invoice,
+ *     payment_intent, charge, refund or subscription) in the order its list pages through them (newest
+ *     first, ties by id descending; every status for subscriptions).
  */
 import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { StripeEmulator } from './emulator.server.js';
 
-const FLAGS = ['port', 'seed', 'seed-value', 'min-items', 'max-items', 'now', 'latency', 'jitter', 'rate', 'error-share', 'drop-share'] as const;
+const FLAGS = [
+  'port',
+  'seed',
+  'seed-value',
+  'min-items',
+  'max-items',
+  'customers',
+  'extra-customers',
+  'min-invoices',
+  'max-invoices',
+  'refund-share',
+  'now',
+  'latency',
+  'jitter',
+  'rate',
+  'error-share',
+  'drop-share',
+] as const;
 
 type Flag = (typeof FLAGS)[number];
 
@@ -52,6 +88,12 @@ export async function main(argv: string[], print: (line: string) => void = (line
     if (raw.trim() === '' || !Number.isFinite(value)) throw new TypeError(`--${flag}: not a number: ${raw}`);
     return value;
   };
+  // Either bound alone keeps the other's default where it can: --max-invoices 0 means none at all.
+  const [minInvoices, maxInvoices] = [number('min-invoices'), number('max-invoices')];
+  const invoicesPerSubscription: [number, number] | undefined =
+    minInvoices === undefined && maxInvoices === undefined
+      ? undefined
+      : [minInvoices ?? Math.min(1, maxInvoices!), maxInvoices ?? Math.max(3, minInvoices!)];
   const emulator = await StripeEmulator.start({
     port: number('port') ?? 12111,
     seed: {
@@ -59,6 +101,10 @@ export async function main(argv: string[], print: (line: string) => void = (line
       seed: number('seed-value'),
       minItems: number('min-items'),
       maxItems: number('max-items'),
+      customers: number('customers'),
+      extraCustomers: number('extra-customers'),
+      invoicesPerSubscription,
+      refundShare: number('refund-share'),
       now: number('now'),
     },
     latency: { fixedMs: number('latency') ?? 0, jitterMs: number('jitter') },

@@ -141,9 +141,10 @@ export function payInvoice(id: string, params: URLSearchParams, context: WriteCo
     };
     changes.push({ object: intent, event: 'payment_intent.created', pays: invoice.id });
   }
-  const paymentMethod = text(form, 'payment_method') ?? intent.payment_method ?? makeId('pm', 24, Math.random);
-  const decline = DECLINING[paymentMethod as string];
-  const charge = newCharge(invoice, intent, paymentMethod as string, decline, context);
+  // The card given, or the one the intent holds, or one the customer enters now.
+  const paymentMethod = text(form, 'payment_method') ?? idOf(intent.payment_method) ?? makeId('pm', 24, Math.random);
+  const decline = DECLINING[paymentMethod];
+  const charge = newCharge(invoice, intent, paymentMethod, decline, context);
   const attempted = { ...intent, latest_charge: charge.id, payment_method: decline ? null : paymentMethod };
   if (decline) {
     const failed: Stripe.PaymentIntent = { ...attempted, last_payment_error: paymentError(decline, charge.id), status: 'requires_payment_method' };
