@@ -10,7 +10,7 @@ import {
   updateObject,
   type WriteContext,
 } from './emulator.object-writes.js';
-import { type BillingObject, type Facts, KINDS, OBJECT_TYPES, type ObjectKind, type ObjectType, wireForm } from './emulator.objects.js';
+import { type BillingObject, type Facts, KINDS, OBJECT_TYPES, type ObjectKind, type ObjectType, wireForm } from './emulator.kinds.js';
 import {
   allowedParams,
   checkParams,

@@ -1,7 +1,8 @@
 import type Stripe from 'stripe';
 import { invalidRequest, resourceMissing } from './emulator.errors.js';
 import { customerTemplate, invoiceTemplate, priceTemplate, productTemplate, wireDecimal } from './emulator.fixtures.js';
-import { type BillingObject, type BillingObjects, type ObjectStore, type ObjectType } from './emulator.objects.js';
+import type { BillingObject, BillingObjects, ObjectType } from './emulator.kinds.js';
+import type { ObjectStore } from './emulator.objects.js';
 import { allowedParams, checkParams, type Form, formOf, hash, missingParam, text, toBoolean, toInteger } from './emulator.params.js';
 import { makeId } from './emulator.seed.js';
 import { mergeMetadata } from './emulator.writes.js';
@@ -48,7 +49,8 @@ function applyFields(object: Record<string, unknown>, form: Form, { required = [
   for (const name of required) {
     const value = text(form, name);
     if (value === '') {
-      throw invalidRequest(`You passed an empty string for '${name}'. We assume empty values are an attempt to unset a parameter; however '${name}' cannot be unset.`, name, 'parameter_invalid_empty');
+      const message = `You passed an empty string for '${name}'. We assume empty values are an attempt to unset a parameter; however '${name}' cannot be unset.`;
+      throw invalidRequest(message, name, 'parameter_invalid_empty');
     }
     if (value !== undefined) object[name] = value;
   }

@@ -1,8 +1,9 @@
 import type Stripe from 'stripe';
 import { type EmulatorError, cardDeclined, invalidRequest } from './emulator.errors.js';
-import { cardOf, chargeOutcome, type Decline, INSUFFICIENT_FUNDS, money, paymentError, receiptUrl } from './emulator.billing.js';
+import { cardOf, chargeOutcome, type Decline, INSUFFICIENT_FUNDS, money, paymentError, receiptUrl } from './emulator.cards.js';
 import { chargeTemplate, paymentIntentTemplate, refundTemplate } from './emulator.fixtures.js';
-import { type BillingObject, idOf, type ObjectStore, type ObjectType } from './emulator.objects.js';
+import { type BillingObject, idOf, type ObjectType } from './emulator.kinds.js';
+import type { ObjectStore } from './emulator.objects.js';
 import type { WriteContext } from './emulator.object-writes.js';
 import { allowedParams, checkParams, formOf, text, toBoolean, toInteger } from './emulator.params.js';
 import { makeId } from './emulator.seed.js';
@@ -167,7 +168,13 @@ export function payInvoice(id: string, params: URLSearchParams, context: WriteCo
   return { changes };
 }
 
-function newCharge(invoice: Stripe.Invoice, intent: Stripe.PaymentIntent, paymentMethod: string, decline: Decline | undefined, { objects, now }: WriteContext): Stripe.Charge {
+function newCharge(
+  invoice: Stripe.Invoice,
+  intent: Stripe.PaymentIntent,
+  paymentMethod: string,
+  decline: Decline | undefined,
+  { objects, now }: WriteContext,
+): Stripe.Charge {
   const amount = intent.amount;
   const succeeded = !decline;
   return {
@@ -204,7 +211,9 @@ export function voidInvoice(id: string, params: URLSearchParams, { objects, now 
   checkParams(params, NO_PARAMS);
   const invoice = objects.existing('invoice', id);
   if (invoice.status === 'draft') throw invalidRequest('You can only void an open or uncollectible invoice; delete a draft instead.');
-  if (invoice.status !== 'open' && invoice.status !== 'uncollectible') throw invalidRequest(`You can only void an open or uncollectible invoice; this one is ${invoice.status}.`);
+  if (invoice.status !== 'open' && invoice.status !== 'uncollectible') {
+    throw invalidRequest(`You can only void an open or uncollectible invoice; this one is ${invoice.status}.`);
+  }
   const voided: Stripe.Invoice = {
     ...invoice,
     auto_advance: false,

@@ -1,5 +1,5 @@
 import type Stripe from 'stripe';
-import { productOfPrice } from './emulator.billing.js';
+import { productOfPrice } from './emulator.catalog.js';
 import { invalidRequest, resourceMissing } from './emulator.errors.js';
 import { type EventLog, type StripeObject, typeMatcher } from './emulator.events.js';
 import { wireList } from './emulator.list.js';

@@ -102,6 +102,13 @@ export function makeId(prefix: string, length: number, random: () => number): st
   return idOf(prefix, randomDigits(length, random));
 }
 
+/** `count` characters of `alphabet` (default alphanumerics), drawn from `random`: secrets, fingerprints, links. */
+export function token(random: () => number, count: number, alphabet = ALPHANUMERIC): string {
+  let text = '';
+  for (let i = 0; i < count; i++) text += alphabet[Math.floor(random() * alphabet.length)];
+  return text;
+}
+
 export function randomDigits(length: number, random: () => number): number[] {
   const digits: number[] = [];
   for (let i = 0; i < length; i++) digits.push(Math.floor(random() * BASE));

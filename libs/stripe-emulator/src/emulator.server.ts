@@ -6,7 +6,8 @@ import { authenticationFailed, EmulatorError, injectedFault, invalidRequest, unr
 import { generateBilling } from './emulator.billing.js';
 import { EventLog, type StripeObject } from './emulator.events.js';
 import { createObjectRoutes } from './emulator.object-routes.js';
-import { type BillingObject, type BillingObjects, type DeletedObject, isObjectType, ObjectStore, type ObjectType, wireForm } from './emulator.objects.js';
+import { type BillingObject, type BillingObjects, type DeletedObject, isObjectType, type ObjectType, wireForm } from './emulator.kinds.js';
+import { ObjectStore } from './emulator.objects.js';
 import { integerParam } from './emulator.params.js';
 import { createRoutes, type Route, type RouteContext } from './emulator.routes.js';
 import { makeId, type SeedOptions } from './emulator.seed.js';
