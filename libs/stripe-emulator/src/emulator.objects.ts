@@ -48,7 +48,7 @@ function compare(a: ObjectEntry, b: ObjectEntry): number {
 class Shelf {
   readonly byId = new Map<string, ObjectEntry>();
   readonly ordered = new SortedList<ObjectEntry>(compare);
-  /** Deleted ids whose retrieve still answers, as `{ id, object, deleted: true }`. */
+  /** Deleted ids: never reused, not brought back by a later seed, and for customers still retrievable as a stub. */
   readonly deleted = new Set<string>();
 }
 
@@ -92,15 +92,18 @@ export class ObjectStore {
     return object && structuredClone(object);
   }
 
-  /** Deleted and still answered by retrieve, as a stub. */
   isDeleted(type: ObjectType, id: string): boolean {
     return this.shelves[type].deleted.has(id);
   }
 
+  /** What retrieve answers for a deleted object of a kind that keeps one: `{ id, object, deleted: true }`. */
+  stub(type: ObjectType, id: string): DeletedObject | undefined {
+    return KINDS[type].retrievableWhenDeleted && this.isDeleted(type, id) ? { id, object: type, deleted: true } : undefined;
+  }
+
   /** The object, or the stub of a deleted customer; throws `resource_missing` (404) otherwise. */
   retrieve<T extends ObjectType>(type: T, id: string): BillingObjects[T] | DeletedObject {
-    if (this.isDeleted(type, id)) return { id, object: type, deleted: true };
-    return this.existing(type, id);
+    return this.stub(type, id) ?? this.existing(type, id);
   }
 
   /** The live object (a fresh copy, safe to mutate); throws `resource_missing` with `param` and `status` otherwise. */
@@ -156,7 +159,7 @@ export class ObjectStore {
   /** Deleted as Stripe deletes: out of the list, and a stub on retrieve where the kind keeps one. */
   markDeleted(type: ObjectType, id: string): void {
     this.remove(type, id);
-    if (KINDS[type].retrievableWhenDeleted) this.shelves[type].deleted.add(id);
+    this.shelves[type].deleted.add(id);
   }
 
   list<T extends ObjectType>(type: T, query: PageQuery & CreatedRange, keep: (facts: Facts) => boolean): Page<BillingObjects[T]> {

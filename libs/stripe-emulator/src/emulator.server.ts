@@ -6,7 +6,7 @@ import { authenticationFailed, EmulatorError, injectedFault, invalidRequest, unr
 import { generateBilling } from './emulator.billing.js';
 import { EventLog, type StripeObject } from './emulator.events.js';
 import { createObjectRoutes } from './emulator.object-routes.js';
-import { type BillingObject, type BillingObjects, type DeletedObject, isObjectType, type ObjectType, wireForm } from './emulator.kinds.js';
+import { type BillingObject, type BillingObjects, isObjectType, type ObjectType, wireForm } from './emulator.kinds.js';
 import { ObjectStore } from './emulator.objects.js';
 import { integerParam } from './emulator.params.js';
 import { createRoutes, type Route, type RouteContext } from './emulator.routes.js';
@@ -258,8 +258,7 @@ export class StripeEmulator {
   getObject<T extends StripeEmulatorObjectType>(type: T, id: string): StripeEmulatorObjects[T] | undefined {
     if (type === 'subscription') return this.getSubscription(id) as StripeEmulatorObjects[T] | undefined;
     const objectType = this.objectType(type);
-    if (this.objects.isDeleted(objectType, id)) return { id, object: objectType, deleted: true } satisfies DeletedObject as StripeEmulatorObjects[T];
-    return this.objects.get(objectType, id) as StripeEmulatorObjects[T] | undefined;
+    return (this.objects.stub(objectType, id) ?? this.objects.get(objectType, id)) as StripeEmulatorObjects[T] | undefined;
   }
 
   /** Gone from lists and retrieve as if it had never existed (retrieve answers 404, even for a deleted customer). */
