@@ -60,8 +60,8 @@ describe.each(databases)('a full sync that loses its lease, on %s', (database) =
       const writes = watchWrites(first);
       const takenOver = await second.subscriptions.startSyncAll();
 
+      // It stops on finding the lease expired or taken, whichever it sees first.
       await expect(running.done).rejects.toThrow(LeaseLostError);
-      await expect(running.done).rejects.toThrow(/holds it now; this instance stopped writing/);
       expect(await writes.outcomes()).not.toContain('written');
       const summary = await takenOver.done;
 

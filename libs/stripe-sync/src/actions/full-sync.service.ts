@@ -127,7 +127,7 @@ export class FullSyncService {
     }
     for (const summary of summaries) addUp(parent, summary);
     if (failure !== undefined) {
-      await this.recordFailure(parent, failure);
+      await this.recordFailure(parent, failure, leases);
       throw failure;
     }
     parent.status = 'completed';
@@ -145,19 +145,23 @@ export class FullSyncService {
       await new Backfill(source, this.writer, this.runs, state, tally, this.options.parallelism, lease, this.logger).execute();
       run.softDeleted = await this.writer.sweep(source.tables, run.startedAt, new Date(), (manager) => lease.check(manager, { extend: true }));
     } catch (error) {
-      await this.recordFailure(run, error);
+      await this.recordFailure(run, error, [lease]);
       throw error;
     }
     run.status = 'completed';
+    run.error = null;
     run.finishedAt = new Date();
     await this.runs.save(run);
     return summaryOf(run);
   }
 
   /** Marks the run failed, unless another instance took it over: the run row is then its to write. */
-  private async recordFailure(run: StripeSyncRun, error: unknown): Promise<void> {
+  private async recordFailure(run: StripeSyncRun, error: unknown, leases: SyncLease[]): Promise<void> {
     this.logger.error(`Full sync ${run.id} (${run.object}) stopped after ${run.seen} objects; nothing was soft-deleted: ${describeError(error)}`);
-    if (error instanceof LeaseLostError && error.holder !== null) return;
+    if (error instanceof LeaseLostError) {
+      const takenOver = await Promise.all(leases.map((lease) => lease.takenOver().catch(() => false)));
+      if (takenOver.some(Boolean)) return;
+    }
     run.status = 'failed';
     run.error = describeError(error);
     await this.runs.save(run).catch(() => undefined);

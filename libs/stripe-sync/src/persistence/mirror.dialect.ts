@@ -10,6 +10,8 @@ import { isTimestampColumn } from './mirror.columns.js';
 export interface MirrorDialect {
   /** Runs one transaction at a time. */
   readonly serialTransactions: boolean;
+  /** Runs first in every transaction: takes the write lock at once where a database needs that. */
+  beginWrite(manager: EntityManager): Promise<unknown>;
   /**
    * INSERT of `rowCount` rows that, when a key exists, overwrites the row only if the stored row was not
    * observed later than the new one (`guardColumn`): an older write never replaces newer data.
@@ -28,6 +30,7 @@ export interface MirrorDialect {
 }
 
 const runPlain = (manager: EntityManager, sql: string, parameters: unknown[]) => manager.query(sql, parameters);
+const noLock = async () => undefined;
 
 export function mirrorDialect(dataSource: DataSource): MirrorDialect {
   const escape = (name: string) => dataSource.driver.escape(name);
@@ -36,6 +39,7 @@ export function mirrorDialect(dataSource: DataSource): MirrorDialect {
       const prepared = new PreparedStatements();
       return {
         serialTransactions: false,
+        beginWrite: noLock,
         guardedUpsert: (table, columns, rowCount, key, guard) =>
           `${insertValues(table, columns, rowCount, escape, (i) => `$${i + 1}`)} ON CONFLICT (${escape(key)}) DO UPDATE SET ` +
           `${columns.map((c) => `${escape(c)} = EXCLUDED.${escape(c)}`).join(', ')} ` +
@@ -49,6 +53,10 @@ export function mirrorDialect(dataSource: DataSource): MirrorDialect {
     case 'better-sqlite3':
       return {
         serialTransactions: true,
+        // SQLite begins a transaction without a lock and takes the write lock at its first write: two processes on one
+        // file that both read first then deadlock, and one fails with SQLITE_BUSY at once. A write that changes
+        // nothing takes the lock first (as BEGIN IMMEDIATE would), so that the other waits its turn instead.
+        beginWrite: (manager) => manager.query(`DELETE FROM ${escape('stripe_sync_locks')} WHERE 0`),
         guardedUpsert: (table, columns, rowCount, key, guard) =>
           `${insertValues(table, columns, rowCount, escape, () => '?')} ON CONFLICT (${escape(key)}) DO UPDATE SET ` +
           `${columns.map((c) => `${escape(c)} = excluded.${escape(c)}`).join(', ')} ` +
@@ -64,6 +72,7 @@ export function mirrorDialect(dataSource: DataSource): MirrorDialect {
     case 'mariadb':
       return {
         serialTransactions: false,
+        beginWrite: noLock,
         // MySQL has no WHERE on upserts: each column keeps its value unless the new row is not older. The guard
         // column itself is assigned last, since later assignments would otherwise see its new value.
         guardedUpsert: (table, columns, rowCount, _key, guard) => {

@@ -68,11 +68,15 @@ export class MirrorWriter implements OnModuleInit {
 
   /** Runs `work` in a transaction (queued on SQLite, which has one connection). */
   transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    const locked = async (manager: EntityManager) => {
+      await this.dialect.beginWrite(manager);
+      return work(manager);
+    };
     const run = () =>
-      this.dataSource.transaction(work).catch((error: unknown) => {
+      this.dataSource.transaction(locked).catch((error: unknown) => {
         // A pooler lost a prepared upsert, which fails before anything else in `work`: nothing was committed, so
         // the same work runs again, unprepared.
-        if (this.dialect.stopPreparing(error)) return this.dataSource.transaction(work);
+        if (this.dialect.stopPreparing(error)) return this.dataSource.transaction(locked);
         throw error;
       });
     if (!this.dialect.serialTransactions) return run();

@@ -35,6 +35,8 @@ export interface SyncLease {
    * other instance can take it over before the transaction ends.
    */
   check(manager: EntityManager, options?: { extend?: boolean }): Promise<void>;
+  /** Whether another instance holds the lease now (it then owns the job's records). */
+  takenOver(): Promise<boolean>;
   release(): Promise<void>;
 }
 
@@ -83,6 +85,10 @@ export class SyncLeases {
         const lease = await manager.findOneBy(StripeSyncLock, { name });
         if (lease?.owner !== this.owner) lose(new LeaseLostError(name, `${lease ? lease.owner : 'no instance'} holds it now`, lease?.owner ?? null));
         else if (lease.expiresAt.getTime() - now < MIN_REMAINING_MS) lose(new LeaseLostError(name, 'it was not renewed in time'));
+      },
+      takenOver: async () => {
+        const lease = await this.locks.findOneBy({ name });
+        return lease !== null && lease.owner !== this.owner && lease.expiresAt.getTime() > Date.now();
       },
       release: async () => {
         clearInterval(heartbeat);

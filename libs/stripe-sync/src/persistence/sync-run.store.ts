@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { type EntityManager, In, type Repository } from 'typeorm';
+import { MirrorWriter } from './mirror.writer.js';
 import { StripeSyncRun, StripeSyncSlice } from './stripe-sync-run.entity.js';
 
 export interface RunState {
@@ -15,6 +16,7 @@ export class SyncRunStore {
   constructor(
     @InjectRepository(StripeSyncRun) private readonly runs: Repository<StripeSyncRun>,
     @InjectRepository(StripeSyncSlice) private readonly slices: Repository<StripeSyncSlice>,
+    private readonly writer: MirrorWriter,
   ) {}
 
   /** The latest run of `object` that did not complete (its process died, or it failed), with its slices. */
@@ -46,7 +48,7 @@ export class SyncRunStore {
   async start(object: string, parentRunId: string | null = null): Promise<RunState> {
     const run = this.newRun(object, parentRunId);
     const slice = this.newSlice(run.id, 0, null);
-    await this.runs.manager.transaction(async (manager) => {
+    await this.writer.transaction(async (manager) => {
       await manager.save(run);
       await manager.save(slice);
     });
