@@ -17,6 +17,7 @@ import {
   StripeSubscription,
   StripeSubscriptionItem,
   StripeSyncService,
+  StripeSyncRun,
   StripeSyncSlice,
 } from 'nestjs-stripe-sync';
 import { StripeEmulator } from 'nestjs-stripe-sync-emulator';
@@ -102,6 +103,19 @@ describe.each(databases)('the billing model on %s', (database) => {
     expect(body.requests).toBeGreaterThanOrEqual(floor);
     expect(body.requests).toBeLessThanOrEqual(floor + extraSlices);
     expect(emulator.stats.total).toBe(body.requests);
+  });
+
+  it('starts a run of the whole account at once with ?wait=false, under one run id that the runs routes show', async () => {
+    const { status, body } = await t.http.post('/stripe/sync-all?wait=false').set(auth);
+    expect(status).toBe(202);
+    const runs = t.dataSource.getRepository(StripeSyncRun);
+    while ((await runs.findOneBy({ id: body.runId }))?.status !== 'completed') await new Promise((resolve) => setTimeout(resolve, 20));
+
+    const children = await runs.findBy({ parentRunId: body.runId });
+    expect(children.map((run) => run.object).sort()).toEqual([...TYPES].sort());
+    expect(children.every((run) => run.status === 'completed')).toBe(true);
+    const shown = await t.http.get(`/stripe/sync-runs/${body.runId}`).set(auth);
+    expect(shown.body).toMatchObject({ id: body.runId, object: 'all', status: 'completed', seen: children.reduce((sum, run) => sum + run.seen, 0) });
   });
 
   it('sweeps what Stripe no longer lists and restores what comes back, type by type', async () => {
