@@ -1,7 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import {
   defineMirroredObject,
-  fromUnix,
   IdColumn,
   MirroredStripeObject,
   StripeActionService,
@@ -39,12 +38,12 @@ const archivedEvents = defineMirroredObject<ArchivedStripeEvent, Stripe.Event>({
   entity: ArchivedStripeEvent,
   service: ArchivedEventActionService,
   list: { path: '/v1/events' },
-  toRow: (event) => ({
+  toRow: (event, read) => ({
     id: event.id,
-    type: event.type,
-    objectId: (event.data.object as { id?: string }).id ?? null,
+    type: read.text('type', 255)!,
+    objectId: read.at('data').at('object').id('id'),
     metadata: {},
-    created: fromUnix(event.created)!,
+    created: read.time('created')!,
     raw: toRaw(event),
   }),
   eventTypes: [],

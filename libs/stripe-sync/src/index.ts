@@ -23,7 +23,8 @@ export { BUILT_IN_OBJECTS, type BuiltInObjectName } from './objects/mirrored-obj
 export { MirroredStripeObject } from './persistence/mirrored-stripe-object.js';
 export { IdColumn, TimestampColumn, JsonColumn, AmountColumn, CodeColumn, TextColumn, FlagColumn, ReferenceTo } from './persistence/mirror.columns.js';
 export type { MirrorEntity, MirrorRow } from './persistence/mirror-entity.interface.js';
-export { fromUnix, idOf, toRaw } from './objects/stripe-values.js';
+export { toRaw } from './objects/stripe-values.js';
+export { StripeFields } from './objects/stripe-fields.js';
 export type {
   MirrorListQuery,
   MirrorPage,

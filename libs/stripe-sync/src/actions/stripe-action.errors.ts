@@ -8,9 +8,17 @@ export class MirrorObjectNotFoundError extends Error {
 
 /** Data given to `sync`/`syncBatch` is not a Stripe object of the expected kind (the controller answers 400). */
 export class InvalidStripeObjectError extends Error {
-  constructor(readonly field: string, problem: string) {
+  constructor(
+    readonly field: string,
+    readonly problem: string,
+  ) {
     super(`${field} ${problem}`);
     this.name = 'InvalidStripeObjectError';
+  }
+
+  /** The same problem, with its field named inside `parent` (`batch[3]`). */
+  within(parent: string): InvalidStripeObjectError {
+    return new InvalidStripeObjectError(`${parent}.${this.field}`, this.problem);
   }
 }
 

@@ -8,6 +8,8 @@ import type { StripePage, StripeReader } from '../stripe/stripe-reader.js';
 import { KeyedMutex, mapWithConcurrency } from './concurrency.js';
 import type { FullSyncService } from './full-sync.service.js';
 import { InvalidStripeObjectError, MirrorObjectNotFoundError } from './stripe-action.errors.js';
+import { StripeFields } from '../objects/stripe-fields.js';
+import { describeIdPrefixes, stripeIdPattern } from '../http/stripe-id.pipe.js';
 import type { MirrorListQuery, MirrorPage, StartedSyncAll, SyncAllSummary, SyncBatchResult, SyncByIdsResult } from './stripe-action.interfaces.js';
 import type { BackfillSource, FetchedPage, PageRequest } from './stripe-backfill.js';
 
@@ -40,6 +42,7 @@ export interface ActionContext {
 type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
 
 const PAGE_SIZE = 100;
+const ANY_ID = /^[A-Za-z0-9_.:-]+$/;
 
 /**
  * All the logic that keeps a mirror of one kind of Stripe object, driven by its declaration (a port of
@@ -80,7 +83,10 @@ export class StripeActionService<TEntity extends MirrorEntity & { created: Date 
   /** Upserts one Stripe object and its children, as data true now; returns the mirrored row. */
   async sync(object: TObject): Promise<TEntity> {
     this.assertObject(object, 'object');
-    await this.writer.write(this.tables, [await this.toRecord(object, new RequestTally())], new Date());
+    const record = await this.toRecord(object, new RequestTally(), true).catch((error: unknown) => {
+      throw error instanceof InvalidStripeObjectError ? error.within('object') : error;
+    });
+    await this.writer.write(this.tables, [record], new Date());
     return this.findOne(object.id);
   }
 
@@ -173,9 +179,15 @@ export class StripeActionService<TEntity extends MirrorEntity & { created: Date 
 
   /** Upserts objects given as data, without calling Stripe: all of them or, on any error, none. */
   async syncBatch(batch: TObject[]): Promise<SyncBatchResult> {
-    batch.forEach((object, i) => this.assertObject(object, `batch[${i}]`));
+    batch.forEach((object, i) => this.assertObject(object, `batch[${i}]`, this.definition.idPrefixes));
     const observedAt = new Date();
-    const records = await Promise.all(batch.map((object) => this.toRecord(object, null)));
+    const records = await Promise.all(
+      batch.map((object, i) =>
+        this.toRecord(object, null, true).catch((error: unknown) => {
+          throw error instanceof InvalidStripeObjectError ? error.within(`batch[${i}]`) : error;
+        }),
+      ),
+    );
     await this.writer.write(this.tables, records, observedAt);
     return { synced: [...new Set(records.map((record) => record.row.id))] };
   }
@@ -255,21 +267,23 @@ export class StripeActionService<TEntity extends MirrorEntity & { created: Date 
   /**
    * Maps one object to its rows. With a `tally`, child lists Stripe embeds only in part are listed in full (and
    * the requests counted); without one no request is made and a partial child list is written as partial.
+   * `strict` for objects given as data, not sent by Stripe: their fields must also keep to the documented values.
    */
-  protected async toRecord(object: TObject, tally: RequestTally | null): Promise<MirrorRecord<TEntity>> {
+  protected async toRecord(object: TObject, tally: RequestTally | null, strict = false): Promise<MirrorRecord<TEntity>> {
+    const read = new StripeFields(object as unknown as Record<string, unknown>, strict);
     const children: ChildRows[] = [];
     for (const [i, child] of (this.definition.children ?? []).entries()) {
-      const embedded = (object as unknown as Record<string, StripePage<unknown> | null | undefined>)[child.field] ?? { data: [], has_more: false };
+      const { entries: embedded, hasMore } = read.list(child.field);
       // Stripe embeds at most 10: the rest are listed only when it says there are more, from the start, since no
       // order of the two lists is documented.
-      const entries = embedded.has_more && tally ? await this.listChildren(child, object.id, tally) : embedded.data;
+      const entries = hasMore && tally ? read.entries(child.field, await this.listChildren(child, object.id, tally)) : embedded;
       children.push({
         table: this.tables.children[i],
-        rows: entries.map((entry) => child.toRow(entry, object)),
-        complete: !embedded.has_more || tally !== null,
+        rows: entries.map(({ entry, fields }) => child.toRow(entry, object, fields)),
+        complete: !hasMore || tally !== null,
       });
     }
-    const row = this.definition.toRow(object, children.map((set) => set.rows)) as MirrorRow<TEntity>;
+    const row = this.definition.toRow(object, read, children.map((set) => set.rows)) as MirrorRow<TEntity>;
     return { row, children };
   }
 
@@ -291,14 +305,17 @@ export class StripeActionService<TEntity extends MirrorEntity & { created: Date 
     return typeof createdOf(object) === 'number';
   }
 
-  private assertObject(data: unknown, field: string): asserts data is TObject {
+  /** Checks what every object must have; with `prefixes`, its id must have one of them, as the routes require. */
+  private assertObject(data: unknown, field: string, prefixes?: readonly string[]): asserts data is TObject {
     if (typeof data !== 'object' || data === null || Array.isArray(data)) {
       throw new InvalidStripeObjectError(field, `must be a Stripe ${this.objectName} object`);
     }
     const fields = data as Record<string, unknown>;
-    if (typeof fields.id !== 'string' || fields.id === '') throw new InvalidStripeObjectError(`${field}.id`, 'must be a string');
     if (fields.object !== this.objectName) {
       throw new InvalidStripeObjectError(`${field}.object`, `must be "${this.objectName}"`);
+    }
+    if (typeof fields.id !== 'string' || fields.id.length > 255 || !(prefixes ? stripeIdPattern(prefixes) : ANY_ID).test(fields.id)) {
+      throw new InvalidStripeObjectError(`${field}.id`, `must be a Stripe ${this.objectName} id${prefixes ? ` (${describeIdPrefixes(prefixes)}…)` : ''} of at most 255 characters`);
     }
     if (fields.deleted === true) return;
     const invalid = typeof fields.created === 'number' ? (this.definition.invalidField?.(fields) ?? null) : 'created';

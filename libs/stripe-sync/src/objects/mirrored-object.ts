@@ -1,6 +1,7 @@
 import type { Type } from '@nestjs/common';
 import type { MirrorEntity, MirrorRow } from '../persistence/mirror-entity.interface.js';
 import type { StripeParams } from '../stripe/stripe-reader.js';
+import type { StripeFields } from './stripe-fields.js';
 import type { StripeActionService, StripeObject } from '../actions/stripe-action.service.js';
 
 /** A list of children that Stripe embeds in their parent, at most 10 of them (a subscription's items). */
@@ -12,7 +13,8 @@ export interface MirroredChildDefinition<TChild extends MirrorEntity = MirrorEnt
   parentProperty: string & keyof TChild;
   /** Where all of a parent's children are listed, from the start, when the embedded list is cut short. */
   list(parentId: string): { path: string; params?: StripeParams };
-  toRow(child: TChildObject, parent: TParent): MirrorRow<TChild>;
+  /** The row of one child; `read` reads its fields, checked (see `StripeFields`). */
+  toRow(child: TChildObject, parent: TParent, read: StripeFields): MirrorRow<TChild>;
 }
 
 /** A filter of the list route: `?<query>=value` keeps the rows whose `property` equals it. */
@@ -40,8 +42,11 @@ export interface MirroredObjectDefinition<TEntity extends MirrorEntity & { creat
   list: { path: string; params?: StripeParams };
   /** Where one object is retrieved; default `<list path>/<id>`. */
   retrievePath?(id: string): string;
-  /** The row of `object`; `children` are the rows of each child list, in the order of `children`. */
-  toRow(object: TObject, children: MirrorRow<MirrorEntity>[][]): MirrorRow<TEntity>;
+  /**
+   * The row of `object`; `read` reads its fields, checked (see `StripeFields`); `children` are the rows of each child
+   * list, in the order of `children`.
+   */
+  toRow(object: TObject, read: StripeFields, children: MirrorRow<MirrorEntity>[][]): MirrorRow<TEntity>;
   /** Each child list has types of its own. */
   children?: readonly MirroredChildDefinition<any, any, any>[];
   /** The event types whose `data.object` is one of these objects. */

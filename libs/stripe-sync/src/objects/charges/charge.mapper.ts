@@ -1,32 +1,34 @@
 import type Stripe from 'stripe';
 import type { MirrorRow } from '../../persistence/mirror-entity.interface.js';
-import { fromUnix, idOf, toRaw } from '../stripe-values.js';
+import { CHARGE_STATUSES } from '../stripe-codes.js';
+import { StripeFields } from '../stripe-fields.js';
+import { toRaw } from '../stripe-values.js';
 import type { StripeCharge } from './stripe-charge.entity.js';
 
 /** `invoice`: API versions before 2025-03-31. */
 export type ChargePayload = Stripe.Charge & { invoice?: string | { id: string } | null };
 
-export function toChargeRow(charge: ChargePayload): MirrorRow<StripeCharge> {
+export function toChargeRow(charge: ChargePayload, read = new StripeFields(charge as unknown as Record<string, unknown>)): MirrorRow<StripeCharge> {
   return {
     id: charge.id,
-    customerId: idOf(charge.customer),
-    paymentIntentId: idOf(charge.payment_intent),
-    invoiceId: idOf(charge.invoice),
-    status: charge.status ?? null,
-    paid: charge.paid ?? null,
-    captured: charge.captured ?? null,
-    refunded: charge.refunded ?? null,
-    amount: charge.amount ?? null,
-    amountCaptured: charge.amount_captured ?? null,
-    amountRefunded: charge.amount_refunded ?? null,
-    currency: charge.currency ?? null,
-    failureCode: charge.failure_code ?? null,
-    failureMessage: charge.failure_message ?? null,
-    outcomeType: charge.outcome?.type ?? null,
-    receiptUrl: charge.receipt_url ?? null,
-    livemode: charge.livemode ?? null,
-    metadata: charge.metadata ?? {},
-    created: fromUnix(charge.created) ?? new Date(0),
+    customerId: read.id('customer'),
+    paymentIntentId: read.id('payment_intent'),
+    invoiceId: read.id('invoice'),
+    status: read.code('status', CHARGE_STATUSES),
+    paid: read.flag('paid'),
+    captured: read.flag('captured'),
+    refunded: read.flag('refunded'),
+    amount: read.integer('amount'),
+    amountCaptured: read.integer('amount_captured'),
+    amountRefunded: read.integer('amount_refunded'),
+    currency: read.currency('currency'),
+    failureCode: read.code('failure_code'),
+    failureMessage: read.text('failure_message'),
+    outcomeType: read.at('outcome').code('type'),
+    receiptUrl: read.text('receipt_url'),
+    livemode: read.flag('livemode'),
+    metadata: read.metadata(),
+    created: read.time('created')!,
     raw: toRaw(charge),
   };
 }

@@ -1,5 +1,6 @@
 import { StripeActionService } from '../../actions/stripe-action.service.js';
 import { defineMirroredObject } from '../mirrored-object.js';
+import { CHARGE_STATUSES } from '../stripe-codes.js';
 import { toChargeRow, type ChargePayload } from './charge.mapper.js';
 import { StripeCharge } from './stripe-charge.entity.js';
 
@@ -19,7 +20,7 @@ export const charges = defineMirroredObject<StripeCharge, ChargePayload>({
   eventTypes: ['charge.succeeded', 'charge.failed', 'charge.pending', 'charge.captured', 'charge.expired', 'charge.refunded', 'charge.updated'],
   filters: {
     customer: { property: 'customerId', kind: 'id', prefixes: ['cus'] },
-    status: { property: 'status', kind: 'enum', values: ['succeeded', 'pending', 'failed'] },
+    status: { property: 'status', kind: 'enum', values: CHARGE_STATUSES },
   },
   parents: ['customer', 'payment_intent'],
 });

@@ -1,12 +1,11 @@
 import { StripeActionService } from '../../actions/stripe-action.service.js';
 import { defineMirroredChild, defineMirroredObject } from '../mirrored-object.js';
+import { INVOICE_STATUSES } from '../stripe-codes.js';
 import { toInvoiceLineRow, toInvoiceRow, type InvoiceLinePayload, type InvoicePayload } from './invoice.mapper.js';
 import { StripeInvoiceLineItem } from './stripe-invoice-line-item.entity.js';
 import { StripeInvoice } from './stripe-invoice.entity.js';
 
 export class InvoiceActionService extends StripeActionService<StripeInvoice, InvoicePayload> {}
-
-export const INVOICE_STATUSES = ['draft', 'open', 'paid', 'uncollectible', 'void'];
 
 export const invoices = defineMirroredObject<StripeInvoice, InvoicePayload>({
   name: 'invoice',
@@ -23,7 +22,7 @@ export const invoices = defineMirroredObject<StripeInvoice, InvoicePayload>({
       field: 'lines',
       parentProperty: 'invoiceId',
       list: (invoice) => ({ path: `/v1/invoices/${encodeURIComponent(invoice)}/lines` }),
-      toRow: (line: InvoiceLinePayload, invoice: InvoicePayload) => toInvoiceLineRow(line, invoice),
+      toRow: (line: InvoiceLinePayload, invoice: InvoicePayload, read) => toInvoiceLineRow(line, invoice, read),
     }),
   ],
   // Not `invoice.upcoming`: its invoice has no id yet.

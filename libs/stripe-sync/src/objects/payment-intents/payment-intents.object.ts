@@ -1,19 +1,10 @@
 import { StripeActionService } from '../../actions/stripe-action.service.js';
 import { defineMirroredObject } from '../mirrored-object.js';
+import { PAYMENT_INTENT_STATUSES } from '../stripe-codes.js';
 import { toPaymentIntentRow, type PaymentIntentPayload } from './payment-intent.mapper.js';
 import { StripePaymentIntent } from './stripe-payment-intent.entity.js';
 
 export class PaymentIntentActionService extends StripeActionService<StripePaymentIntent, PaymentIntentPayload> {}
-
-export const PAYMENT_INTENT_STATUSES = [
-  'requires_payment_method',
-  'requires_confirmation',
-  'requires_action',
-  'processing',
-  'requires_capture',
-  'canceled',
-  'succeeded',
-];
 
 export const paymentIntents = defineMirroredObject<StripePaymentIntent, PaymentIntentPayload>({
   name: 'payment_intent',

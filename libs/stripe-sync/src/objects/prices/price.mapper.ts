@@ -1,30 +1,33 @@
 import type Stripe from 'stripe';
 import type { MirrorRow } from '../../persistence/mirror-entity.interface.js';
-import { fromUnix, idOf, toRaw } from '../stripe-values.js';
+import { BILLING_SCHEMES, INTERVALS, PRICE_TYPES, TAX_BEHAVIORS, USAGE_TYPES } from '../stripe-codes.js';
+import { StripeFields } from '../stripe-fields.js';
+import { toRaw } from '../stripe-values.js';
 import type { StripePrice } from './stripe-price.entity.js';
 
 /** Read as Stripe sends it: decimals are strings on the wire. */
 export type PricePayload = Omit<Stripe.Price, 'unit_amount_decimal'> & { unit_amount_decimal: string | null };
 
-export function toPriceRow(price: PricePayload): MirrorRow<StripePrice> {
+export function toPriceRow(price: PricePayload, read = new StripeFields(price as unknown as Record<string, unknown>)): MirrorRow<StripePrice> {
+  const recurring = read.at('recurring');
   return {
     id: price.id,
-    productId: idOf(price.product),
-    active: price.active ?? null,
-    currency: price.currency ?? null,
-    unitAmount: price.unit_amount ?? null,
-    unitAmountDecimal: price.unit_amount_decimal === null || price.unit_amount_decimal === undefined ? null : String(price.unit_amount_decimal),
-    type: price.type ?? null,
-    billingScheme: price.billing_scheme ?? null,
-    recurringInterval: price.recurring?.interval ?? null,
-    recurringIntervalCount: price.recurring?.interval_count ?? null,
-    recurringUsageType: price.recurring?.usage_type ?? null,
-    lookupKey: price.lookup_key ?? null,
-    nickname: price.nickname ?? null,
-    taxBehavior: price.tax_behavior ?? null,
-    livemode: price.livemode ?? null,
-    metadata: price.metadata ?? {},
-    created: fromUnix(price.created) ?? new Date(0),
+    productId: read.id('product'),
+    active: read.flag('active'),
+    currency: read.currency('currency'),
+    unitAmount: read.integer('unit_amount'),
+    unitAmountDecimal: read.code('unit_amount_decimal'),
+    type: read.code('type', PRICE_TYPES),
+    billingScheme: read.code('billing_scheme', BILLING_SCHEMES),
+    recurringInterval: recurring.code('interval', INTERVALS),
+    recurringIntervalCount: recurring.integer('interval_count'),
+    recurringUsageType: recurring.code('usage_type', USAGE_TYPES),
+    lookupKey: read.text('lookup_key', 255),
+    nickname: read.text('nickname'),
+    taxBehavior: read.code('tax_behavior', TAX_BEHAVIORS),
+    livemode: read.flag('livemode'),
+    metadata: read.metadata(),
+    created: read.time('created')!,
     raw: toRaw(price),
   };
 }

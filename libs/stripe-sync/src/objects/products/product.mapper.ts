@@ -1,20 +1,21 @@
 import type Stripe from 'stripe';
 import type { MirrorRow } from '../../persistence/mirror-entity.interface.js';
-import { fromUnix, idOf, toRaw } from '../stripe-values.js';
+import { StripeFields } from '../stripe-fields.js';
+import { toRaw } from '../stripe-values.js';
 import type { StripeProduct } from './stripe-product.entity.js';
 
-export function toProductRow(product: Stripe.Product): MirrorRow<StripeProduct> {
+export function toProductRow(product: Stripe.Product, read = new StripeFields(product as unknown as Record<string, unknown>)): MirrorRow<StripeProduct> {
   return {
     id: product.id,
-    name: product.name ?? null,
-    description: product.description ?? null,
-    active: product.active ?? null,
-    defaultPriceId: idOf(product.default_price),
-    taxCodeId: idOf(product.tax_code),
-    unitLabel: product.unit_label ?? null,
-    livemode: product.livemode ?? null,
-    metadata: product.metadata ?? {},
-    created: fromUnix(product.created) ?? new Date(0),
+    name: read.text('name'),
+    description: read.text('description'),
+    active: read.flag('active'),
+    defaultPriceId: read.id('default_price'),
+    taxCodeId: read.id('tax_code'),
+    unitLabel: read.text('unit_label', 255),
+    livemode: read.flag('livemode'),
+    metadata: read.metadata(),
+    created: read.time('created')!,
     raw: toRaw(product),
   };
 }

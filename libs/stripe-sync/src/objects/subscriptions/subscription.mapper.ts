@@ -1,6 +1,8 @@
 import type Stripe from 'stripe';
 import type { MirrorRow } from '../../persistence/mirror-entity.interface.js';
-import { fromUnix, idOf, toRaw } from '../stripe-values.js';
+import { StripeFields } from '../stripe-fields.js';
+import { COLLECTION_METHODS, SUBSCRIPTION_STATUSES } from '../stripe-codes.js';
+import { toRaw } from '../stripe-values.js';
 import type { StripeSubscriptionItem } from './stripe-subscription-item.entity.js';
 import type { StripeSubscription } from './stripe-subscription.entity.js';
 
@@ -25,18 +27,23 @@ interface LegacyItemFields {
 export type SubscriptionPayload = Omit<Stripe.Subscription, keyof LegacySubscriptionFields> & LegacySubscriptionFields;
 export type SubscriptionItemPayload = Omit<Stripe.SubscriptionItem, keyof LegacyItemFields> & LegacyItemFields;
 
-export function toSubscriptionItemRow(item: SubscriptionItemPayload, subscriptionId: string): MirrorRow<StripeSubscriptionItem> {
-  const price = item.price ?? item.plan ?? null;
+export function toSubscriptionItemRow(
+  item: SubscriptionItemPayload,
+  subscriptionId: string,
+  read = new StripeFields(item as unknown as Record<string, unknown>),
+): MirrorRow<StripeSubscriptionItem> {
+  // API versions before 2018-02-05 sent `plan` where later ones send `price`.
+  const price = read.at(item.price ? 'price' : 'plan');
   return {
     id: item.id,
     subscriptionId,
-    priceId: price?.id ?? null,
-    productId: idOf(price?.product),
-    quantity: item.quantity ?? null,
-    currentPeriodStart: fromUnix(item.current_period_start),
-    currentPeriodEnd: fromUnix(item.current_period_end),
-    created: fromUnix(item.created),
-    metadata: item.metadata ?? {},
+    priceId: price.id('id'),
+    productId: price.id('product'),
+    quantity: read.integer('quantity'),
+    currentPeriodStart: read.time('current_period_start'),
+    currentPeriodEnd: read.time('current_period_end'),
+    created: read.time('created'),
+    metadata: read.metadata(),
     raw: toRaw(item),
   };
 }
@@ -48,26 +55,27 @@ export function toSubscriptionItemRow(item: SubscriptionItemPayload, subscriptio
 export function toSubscriptionRow(
   subscription: SubscriptionPayload,
   items: MirrorRow<StripeSubscriptionItem>[],
+  read = new StripeFields(subscription as unknown as Record<string, unknown>),
 ): MirrorRow<StripeSubscription> {
   return {
     id: subscription.id,
-    customerId: idOf(subscription.customer) ?? '',
-    status: subscription.status,
-    currency: subscription.currency ?? null,
-    collectionMethod: subscription.collection_method ?? null,
-    cancelAtPeriodEnd: subscription.cancel_at_period_end ?? false,
-    cancelAt: fromUnix(subscription.cancel_at),
-    canceledAt: fromUnix(subscription.canceled_at),
-    endedAt: fromUnix(subscription.ended_at),
-    startDate: fromUnix(subscription.start_date),
-    trialStart: fromUnix(subscription.trial_start),
-    trialEnd: fromUnix(subscription.trial_end),
-    currentPeriodStart: fromUnix(subscription.current_period_start) ?? earliest(items.map((i) => i.currentPeriodStart)),
-    currentPeriodEnd: fromUnix(subscription.current_period_end) ?? latest(items.map((i) => i.currentPeriodEnd)),
-    latestInvoiceId: idOf(subscription.latest_invoice),
-    livemode: subscription.livemode ?? false,
-    metadata: subscription.metadata ?? {},
-    created: fromUnix(subscription.created) ?? new Date(0),
+    customerId: read.id('customer') ?? '',
+    status: read.code('status', SUBSCRIPTION_STATUSES)!,
+    currency: read.currency('currency'),
+    collectionMethod: read.code('collection_method', COLLECTION_METHODS),
+    cancelAtPeriodEnd: read.flag('cancel_at_period_end') ?? false,
+    cancelAt: read.time('cancel_at'),
+    canceledAt: read.time('canceled_at'),
+    endedAt: read.time('ended_at'),
+    startDate: read.time('start_date'),
+    trialStart: read.time('trial_start'),
+    trialEnd: read.time('trial_end'),
+    currentPeriodStart: read.time('current_period_start') ?? earliest(items.map((i) => i.currentPeriodStart)),
+    currentPeriodEnd: read.time('current_period_end') ?? latest(items.map((i) => i.currentPeriodEnd)),
+    latestInvoiceId: read.id('latest_invoice'),
+    livemode: read.flag('livemode') ?? false,
+    metadata: read.metadata(),
+    created: read.time('created')!,
     raw: toRaw(subscription),
   };
 }

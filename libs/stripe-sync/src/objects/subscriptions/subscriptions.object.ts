@@ -1,5 +1,6 @@
 import { StripeActionService } from '../../actions/stripe-action.service.js';
 import { defineMirroredChild, defineMirroredObject } from '../mirrored-object.js';
+import { SUBSCRIPTION_STATUSES } from '../stripe-codes.js';
 import { StripeSubscriptionItem } from './stripe-subscription-item.entity.js';
 import { StripeSubscription } from './stripe-subscription.entity.js';
 import { toSubscriptionItemRow, toSubscriptionRow, type SubscriptionItemPayload, type SubscriptionPayload } from './subscription.mapper.js';
@@ -12,8 +13,6 @@ export class SubscriptionActionService extends StripeActionService<StripeSubscri
   }
 }
 
-export const SUBSCRIPTION_STATUSES = ['incomplete', 'incomplete_expired', 'trialing', 'active', 'past_due', 'canceled', 'unpaid', 'paused'];
-
 export const subscriptions = defineMirroredObject<StripeSubscription, SubscriptionPayload>({
   name: 'subscription',
   resource: 'subscriptions',
@@ -22,14 +21,14 @@ export const subscriptions = defineMirroredObject<StripeSubscription, Subscripti
   service: SubscriptionActionService,
   // Without status 'all' Stripe leaves canceled subscriptions out.
   list: { path: '/v1/subscriptions', params: { status: 'all' } },
-  toRow: (subscription, [items]) => toSubscriptionRow(subscription, items as StripeSubscriptionItem[]),
+  toRow: (subscription, read, [items]) => toSubscriptionRow(subscription, items as StripeSubscriptionItem[], read),
   children: [
     defineMirroredChild({
       entity: StripeSubscriptionItem,
       field: 'items',
       parentProperty: 'subscriptionId',
       list: (subscription) => ({ path: '/v1/subscription_items', params: { subscription } }),
-      toRow: (item: SubscriptionItemPayload, subscription: SubscriptionPayload) => toSubscriptionItemRow(item, subscription.id),
+      toRow: (item: SubscriptionItemPayload, subscription: SubscriptionPayload, read) => toSubscriptionItemRow(item, subscription.id, read),
     }),
   ],
   eventTypes: [
