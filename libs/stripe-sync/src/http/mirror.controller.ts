@@ -1,5 +1,4 @@
 import {
-  Body,
   Controller,
   DefaultValuePipe,
   Delete,
@@ -14,10 +13,10 @@ import {
   type Type,
   UseFilters,
   UseGuards,
-  ValidationPipe,
 } from '@nestjs/common';
 import type { StripeActionService } from '../actions/stripe-action.service.js';
 import type { MirroredObjectDefinition } from '../objects/mirrored-object.js';
+import { JsonBody, validated } from './json-body.decorator.js';
 import { type ListQuery, listQueryOf, syncBatchBodyOf, syncByIdsBodyOf } from './mirror.dto.js';
 import { StripeSyncAdminGuard } from './stripe-sync-admin.guard.js';
 import { StripeSyncErrorsFilter } from './stripe-sync-errors.filter.js';
@@ -26,11 +25,6 @@ import { stripeIdPipe } from './stripe-id.pipe.js';
 const DEFAULT_PAGE_SIZE = 10;
 
 type AnyAction = StripeActionService<never, never>;
-
-/** Checks a body or query against `type`, naming the field that is wrong; unknown fields are refused. */
-function validated(type: Type) {
-  return new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true, expectedType: type });
-}
 
 /** `POST …/sync-all` answers the summary, or with `?wait=false` 202 and the run id at once. */
 export async function startedRun(
@@ -68,13 +62,13 @@ export function mirrorControllerOf(definition: MirroredObjectDefinition): Type {
 
     @Post('sync-by-ids')
     @HttpCode(200)
-    syncByIds(@Body(validated(syncByIdsBodyOf(definition))) body: { ids: string[] }) {
+    syncByIds(@JsonBody(undefined, validated(syncByIdsBodyOf(definition))) body: { ids: string[] }) {
       return this.action.syncByIds(body.ids);
     }
 
     @Post('sync-batch')
     @HttpCode(200)
-    syncBatch(@Body(validated(syncBatchBodyOf(definition))) body: { batch: never[] }) {
+    syncBatch(@JsonBody(undefined, validated(syncBatchBodyOf(definition))) body: { batch: never[] }) {
       return this.action.syncBatch(body.batch);
     }
 

@@ -1,7 +1,7 @@
 import { InvalidStripeObjectError } from '../actions/stripe-action.errors.js';
 
 /** The latest time Stripe could send (year 9999): a Unix time beyond it is no time at all. */
-const MAX_UNIX_SECONDS = 253_402_300_799;
+export const MAX_UNIX_SECONDS = 253_402_300_799;
 /** Ids: Stripe's (`cus_…`), and the ids of products and prices created with ids of their own. */
 const ID = /^[A-Za-z0-9_.:-]{1,255}$/;
 /** The `IdColumn` length. */

@@ -32,7 +32,10 @@ export class StripeEvent {
   @Column({ type: 'varchar', length: 16 })
   status: StripeEventStatus;
 
-  /** For processed events: `applied`, `stale` (the mirror held newer data) or `refetched` (tie, re-retrieved). */
+  /**
+   * For processed events: `applied`, `stale` (the mirror held newer data), `refetched` (tie, re-retrieved) or `deleted`;
+   * for ignored ones, `invalid` when the event can never be applied (`error` says why).
+   */
   @Column({ type: 'varchar', length: 16, nullable: true })
   outcome: string | null;
 

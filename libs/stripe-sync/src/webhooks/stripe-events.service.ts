@@ -9,6 +9,8 @@ import { StripeSyncState } from '../persistence/stripe-sync-state.entity.js';
 import { describeError } from '../stripe/stripe-errors.js';
 import { StripeReader } from '../stripe/stripe-reader.js';
 import { MIRRORED_ACTIONS } from '../stripe-sync.constants.js';
+import { InvalidStripeObjectError } from '../actions/stripe-action.errors.js';
+import { MAX_UNIX_SECONDS } from '../objects/stripe-fields.js';
 import { StripeEvent, type StripeEventSource } from './stripe-event.entity.js';
 import { StripeEventHandlers } from './stripe-event-handlers.js';
 
@@ -24,6 +26,8 @@ export interface EventsCatchUpSummary {
 }
 
 const CURSOR_KEY = 'events.cursor';
+/** The length of `stripe_events.type`. */
+const MAX_EVENT_TYPE_LENGTH = 128;
 /** Stripe takes at most this many `types` in one list of events. */
 const MAX_EVENT_TYPES = 20;
 /** An attempt that has not finished after this long is taken to have died; the next delivery takes over. */
@@ -62,12 +66,18 @@ export class StripeEventsService {
     let outcome: EventApplication | null = null;
     let row: unknown = null;
     try {
+      checkEvent(event);
       if (action) {
         outcome = await action.syncFromEvent(object as never, event.created, event.type);
         row = await action.findOne(object.id);
       }
       await this.events.update(event.id, { status: action ? 'processed' : 'ignored', outcome, processedAt: new Date(), error: null });
     } catch (error) {
+      if (error instanceof InvalidStripeObjectError) {
+        // It can never be applied, however often Stripe sends it again: recorded as such, and answered 200.
+        await this.events.update(event.id, { status: 'ignored', outcome: 'invalid', processedAt: new Date(), error: error.message });
+        return 'ignored';
+      }
       const message = describeError(error);
       this.logger.error(`Event ${event.id} (${event.type}) failed: ${message}`);
       await this.events.update(event.id, { status: 'failed', error: message }).catch(() => undefined);
@@ -95,8 +105,9 @@ export class StripeEventsService {
     try {
       await this.events.insert({
         id: event.id,
-        type: event.type,
-        created: new Date(event.created * 1000),
+        // What cannot be stored as sent is recorded as far as it can be, then refused by `checkEvent`.
+        type: event.type.slice(0, MAX_EVENT_TYPE_LENGTH),
+        created: isUnixTime(event.created) ? new Date(event.created * 1000) : now,
         livemode: event.livemode,
         objectId: (event.data.object as { id?: string }).id ?? null,
         status: 'processing',
@@ -163,3 +174,14 @@ export class StripeEventsService {
     return { events: newestFirst.reverse().filter((event) => this.actions.has(event.type)), requests };
   }
 }
+
+function isUnixTime(value: unknown): value is number {
+  return Number.isSafeInteger(value) && (value as number) >= 0 && (value as number) <= MAX_UNIX_SECONDS;
+}
+
+/** What every event must be to be applied; its object is checked by its type's action. */
+function checkEvent(event: Stripe.Event): void {
+  if (!isUnixTime(event.created)) throw new InvalidStripeObjectError('event.created', `must be Unix seconds from 0 to ${MAX_UNIX_SECONDS}`);
+  if (event.type.length > MAX_EVENT_TYPE_LENGTH) throw new InvalidStripeObjectError('event.type', `must be at most ${MAX_EVENT_TYPE_LENGTH} characters`);
+}
+

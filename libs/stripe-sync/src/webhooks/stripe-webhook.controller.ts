@@ -1,4 +1,5 @@
-import { Controller, Headers, HttpCode, Post, Req } from '@nestjs/common';
+import { Controller, Headers, HttpCode, Post, Req, UseFilters } from '@nestjs/common';
+import { StripeSyncErrorsFilter } from '../http/stripe-sync-errors.filter.js';
 import { StripeEventsService } from './stripe-events.service.js';
 import { StripeWebhookVerifier } from './stripe-webhook.verifier.js';
 
@@ -8,6 +9,7 @@ import { StripeWebhookVerifier } from './stripe-webhook.verifier.js';
  * it failed, so that Stripe delivers it again.
  */
 @Controller()
+@UseFilters(StripeSyncErrorsFilter)
 export class StripeWebhookController {
   constructor(
     private readonly verifier: StripeWebhookVerifier,

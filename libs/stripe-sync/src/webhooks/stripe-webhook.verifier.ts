@@ -3,6 +3,8 @@ import type Stripe from 'stripe';
 import type { ResolvedStripeSyncOptions } from '../interfaces/stripe-sync-options.interface.js';
 import { InjectStripeClient } from '../stripe/stripe.decorators.js';
 import { STRIPE_SYNC_OPTIONS } from '../stripe-sync.constants.js';
+import { jsonShapeProblem } from '../http/json-body.decorator.js';
+import { describeProblem } from '../http/stripe-sync-errors.filter.js';
 
 /** Checks Stripe's signature on the raw request bytes against each configured secret (so one can be rotated). */
 @Injectable()
@@ -33,6 +35,8 @@ export class StripeWebhookVerifier {
         continue;
       }
       if (!isEvent(event)) throw new BadRequestException('Body is not a Stripe event');
+      const problem = jsonShapeProblem(event);
+      if (problem) throw new BadRequestException(`Body is not a Stripe event: ${describeProblem(problem)}`);
       return event;
     }
     // A stale timestamp means some secret did match: that is the message worth giving.
@@ -48,6 +52,7 @@ function isEvent(value: unknown): value is Stripe.Event {
     event !== null &&
     event.object === 'event' &&
     typeof event.id === 'string' &&
+    event.id.length <= 255 &&
     typeof event.type === 'string' &&
     typeof event.created === 'number' &&
     typeof event.data?.object === 'object' &&
