@@ -1,9 +1,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import { ConsoleLogger } from '@nestjs/common';
 import { StripeSubscription } from 'nestjs-stripe-sync';
 import { StripeEmulator } from 'nestjs-stripe-sync-emulator';
 import { IsNull } from 'typeorm';
 import { ADMIN_TOKEN, API_KEY, createTestApp, type TestApp } from './support/app.js';
+import { CapturingLogger } from './support/logs.js';
 import { createTestDatabase, testDatabases } from './support/databases.js';
 import { signed, WEBHOOK_SECRET } from './support/events.js';
 import { loadFixture } from './support/fixtures.js';
@@ -12,14 +12,6 @@ const databases = await testDatabases();
 const SEEDED = 120;
 const auth = { Authorization: `Bearer ${ADMIN_TOKEN}` };
 const live = (app: TestApp) => app.dataSource.getRepository(StripeSubscription).countBy({ deletedAt: IsNull() });
-
-/** Keeps every line the app logs, to look for secrets in it. */
-class CapturingLogger extends ConsoleLogger {
-  readonly lines: string[] = [];
-  protected override printMessages(messages: unknown[], context?: string, level?: string) {
-    this.lines.push(`${level} ${context} ${messages.map((m) => (m instanceof Error ? `${m.message} ${m.stack}` : JSON.stringify(m))).join(' ')}`);
-  }
-}
 
 describe.each(databases)('faults on %s', (database) => {
   let emulator: StripeEmulator;
@@ -62,7 +54,7 @@ describe.each(databases)('faults on %s', (database) => {
   });
 
   it('refuses a body over the JSON limit with 413 and writes nothing', async () => {
-    t = await createTestApp({ database, emulator });
+    t = await createTestApp({ database, emulator, options: { jsonBodyLimit: 100_000 } });
     const [subscription] = loadFixture<Record<string, unknown>[]>('django-stripe-sync-batch.json');
     const huge = { batch: [{ ...subscription, metadata: { padding: 'x'.repeat(200_000) } }] };
     const response = await t.http.post('/stripe/subscriptions/sync-batch').set(auth).send(huge);

@@ -8,8 +8,8 @@ export const DEFAULT_ROUTE_PREFIX = 'stripe';
 export const DEFAULT_CRON = '0 * * * *';
 export const SYNC_CRON_JOB_NAME = 'stripe-sync:sync-all';
 
-/** Injection token of the webhook route path (`<routePrefix>/webhook`). */
-export const WEBHOOK_ROUTE = Symbol('WEBHOOK_ROUTE');
+/** Injection token of the route prefix, normalised (`stripe`, `billing/stripe`). */
+export const ROUTE_PREFIX = Symbol('ROUTE_PREFIX');
 
 /** Injection token of the actions of the mirrored types, parents first. */
 export const MIRRORED_ACTIONS = Symbol('MIRRORED_ACTIONS');

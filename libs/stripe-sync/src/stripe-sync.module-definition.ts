@@ -12,7 +12,7 @@ import { BUILT_IN_OBJECTS, entitiesOf, parentsFirst } from './objects/mirrored-o
 import { MirrorWriter } from './persistence/mirror.writer.js';
 import { BOOKKEEPING_ENTITIES } from './persistence/bookkeeping-entities.js';
 import { StripeReader } from './stripe/stripe-reader.js';
-import { DEFAULT_ROUTE_PREFIX, MIRRORED_ACTIONS, STRIPE_SYNC_OPTIONS, WEBHOOK_ROUTE } from './stripe-sync.constants.js';
+import { DEFAULT_ROUTE_PREFIX, MIRRORED_ACTIONS, ROUTE_PREFIX, STRIPE_SYNC_OPTIONS } from './stripe-sync.constants.js';
 import { resolveObjects, resolveRoutePrefix } from './stripe-sync.options.js';
 import { StripeEventsController } from './webhooks/stripe-events.controller.js';
 import { StripeWebhookController } from './webhooks/stripe-webhook.controller.js';
@@ -41,7 +41,7 @@ export const {
         routedAt(prefix, StripeWebhookController),
         routedAt(prefix, StripeSyncController),
       ],
-      providers: [...(definition.providers ?? []), { provide: WEBHOOK_ROUTE, useValue: `${prefix}/webhook` }, ...actionProviders(objects)],
+      providers: [...(definition.providers ?? []), { provide: ROUTE_PREFIX, useValue: prefix }, ...actionProviders(objects)],
       exports: [...(definition.exports ?? []), ...objects.map((object) => object.service)],
     };
   })

@@ -23,7 +23,7 @@ import { resolveStripeSyncOptions, StripeSyncOptionsError } from './stripe-sync.
 import { StripeEventHandlers } from './webhooks/stripe-event-handlers.js';
 import { StripeEventsService } from './webhooks/stripe-events.service.js';
 import { StripeWebhookVerifier } from './webhooks/stripe-webhook.verifier.js';
-import { WebhookRawBodyCapture } from './webhooks/webhook-raw-body.js';
+import { RequestBodyCapture } from './http/request-body.capture.js';
 
 /** Every table the module owns, mirrored types and bookkeeping; `autoLoadEntities: true` picks them up, or list them yourself. */
 export const STRIPE_SYNC_ENTITIES = [...entitiesOf(Object.values(BUILT_IN_OBJECTS)), ...BOOKKEEPING_ENTITIES];
@@ -54,7 +54,7 @@ export const STRIPE_SYNC_ENTITIES = [...entitiesOf(Object.values(BUILT_IN_OBJECT
     StripeEventsService,
     StripeEventHandlers,
     StripeWebhookVerifier,
-    WebhookRawBodyCapture,
+    RequestBodyCapture,
   ],
   exports: [STRIPE_CLIENT, StripeReader, StripeSyncService, StripeMirrorQuery, StripeEventsService],
 })

@@ -18,6 +18,8 @@ export class StripeSyncOptionsError extends Error {
 }
 
 const MIN_ADMIN_TOKEN_LENGTH = 16;
+/** Room for a batch of 1,000 Stripe objects of 10 kB. */
+const DEFAULT_JSON_BODY_LIMIT = 10 * 1024 * 1024;
 
 /** Validates the options given to `forRoot`/`forRootAsync` and applies the defaults. */
 export function resolveStripeSyncOptions(options: StripeSyncModuleOptions | undefined): ResolvedStripeSyncOptions {
@@ -36,6 +38,7 @@ export function resolveStripeSyncOptions(options: StripeSyncModuleOptions | unde
     webhookTolerance = 300,
     requestsPerSecond,
     pastDueIsActive = false,
+    jsonBodyLimit = DEFAULT_JSON_BODY_LIMIT,
   } = options;
 
   if (typeof apiKey !== 'string' || apiKey.trim() === '') {
@@ -77,6 +80,7 @@ export function resolveStripeSyncOptions(options: StripeSyncModuleOptions | unde
     throw new StripeSyncOptionsError('requestsPerSecond', 'must be a number of requests per second (0: no pacing)');
   }
   if (typeof pastDueIsActive !== 'boolean') throw new StripeSyncOptionsError('pastDueIsActive', 'must be true or false');
+  if (!Number.isInteger(jsonBodyLimit) || jsonBodyLimit < 1024) throw new StripeSyncOptionsError('jsonBodyLimit', 'must be a number of bytes, at least 1024');
   return {
     apiKey,
     stripe,
@@ -89,6 +93,7 @@ export function resolveStripeSyncOptions(options: StripeSyncModuleOptions | unde
     webhookTolerance,
     requestsPerSecond: rate,
     pastDueIsActive,
+    jsonBodyLimit,
   };
 }
 

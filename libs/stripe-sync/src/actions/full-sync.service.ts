@@ -26,8 +26,8 @@ type Source = BackfillSource<MirrorEntity>;
 @Injectable()
 export class FullSyncService {
   private readonly logger = new Logger('StripeSyncFullSync');
-  /** Types with a full sync under way in this process. */
-  private readonly running = new Set<string>();
+  /** Types with a full sync under way in this process, with its run id once it is open. */
+  private readonly running = new Map<string, string | undefined>();
 
   constructor(
     private readonly writer: MirrorWriter,
@@ -59,8 +59,9 @@ export class FullSyncService {
     openRun: () => Promise<{ run: StripeSyncRun; complete: (leases: SyncLease[]) => Promise<SyncAllSummary> }>,
   ): Promise<StartedSyncAll> {
     const names = sources.map((source) => source.objectName);
-    if (names.some((name) => this.running.has(name))) throw new SyncAlreadyRunningError(scope);
-    for (const name of names) this.running.add(name);
+    const busy = names.find((name) => this.running.has(name));
+    if (busy !== undefined) throw new SyncAlreadyRunningError(scope, this.running.get(busy));
+    for (const name of names) this.running.set(name, undefined);
     let leases: SyncLease[] = [];
     // A lease that cannot be released (the database is gone) expires by itself.
     const finish = async () => {
@@ -70,6 +71,7 @@ export class FullSyncService {
     try {
       leases = await this.acquireAll(names, scope);
       const { run, complete } = await openRun();
+      for (const name of names) this.running.set(name, run.id);
       const done = complete(leases).finally(finish);
       done.catch(() => undefined);
       return { runId: run.id, done };

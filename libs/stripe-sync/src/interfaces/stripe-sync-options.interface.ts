@@ -43,6 +43,8 @@ export interface StripeSyncModuleOptions {
   webhookTolerance?: number;
   /** Whether `past_due` subscriptions count as active for `StripeMirrorQuery`. Default false. */
   pastDueIsActive?: boolean;
+  /** Largest JSON body the module's routes read (on Express), in bytes. Default 10 MiB. */
+  jsonBodyLimit?: number;
 }
 
 /** Options that shape the module itself, so they are given next to `useFactory` in `forRootAsync`. */
