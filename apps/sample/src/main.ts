@@ -18,7 +18,10 @@ async function bootstrap() {
   const stripe = emulator ? { ...emulator.clientOptions() } : config.stripe;
   const url = `http://${config.host}:${config.port}`;
   // The emulator delivers its events to this app, signed with the secret it gives the endpoint.
-  const webhookSecret = emulator ? emulator.addWebhookEndpoint({ url: `${url}/stripe/webhook` }).secret : config.webhookSecret;
+  // With STRIPE_WEBHOOK_SECRET set, the emulator signs with it, so that events can be signed by hand with the same one.
+  const webhookSecret = emulator
+    ? emulator.addWebhookEndpoint({ url: `${url}/stripe/webhook`, secret: config.webhookSecret }).secret
+    : config.webhookSecret;
 
   const app = await NestFactory.create(
     AppModule.forConfig({ ...config, stripe, webhookSecret, stripeApiKey: config.stripeApiKey ?? EMULATOR_KEY }),
@@ -38,7 +41,7 @@ Try:
   curl -H "Authorization: Bearer ${config.adminToken}" "${url}/stripe/subscriptions?limit=3"
   curl -H "Authorization: Bearer ${config.adminToken}" "${url}/stripe/invoices?status=paid&limit=3"${customer ? `
   curl -H "Authorization: Bearer ${config.adminToken}" "${url}/stripe/customers/${customer.id}/subscriptions"` : ''}
-Webhooks: ${url}/stripe/webhook${emulator ? ` (the emulator delivers to it: change a subscription with\n  curl -u ${EMULATOR_KEY}: ${emulator.url}/v1/subscriptions/<id> -d "metadata[plan]=gold")` : ''}
+Webhooks: ${url}/stripe/webhook${emulator ? ` (the emulator delivers to it, signed with ${webhookSecret}, the local emulator's secret;\n  change a subscription with: curl -u ${EMULATOR_KEY}: ${emulator.url}/v1/subscriptions/<id> -d "metadata[plan]=gold")` : ''}
 `);
 }
 
