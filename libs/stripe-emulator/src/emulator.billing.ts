@@ -1,6 +1,6 @@
 import type Stripe from 'stripe';
-import { catalogObjects } from './emulator.catalog.js';
-import type { BillingObject, ObjectEntry, ObjectType } from './emulator.kinds.js';
+import { catalogEntries } from './emulator.catalog.js';
+import type { ObjectEntry, ObjectType } from './emulator.kinds.js';
 import {
   addInterval,
   batchId,
@@ -168,8 +168,8 @@ function generatePayment(invoice: SeededInvoice, outcome: PaymentOutcome, total:
 
 /** What one seed call adds beside its subscriptions. */
 export interface SeededBilling {
-  /** The catalog's products and prices, the same for every seed: added where absent. */
-  catalog: BillingObject[];
+  /** The catalog's products and prices, the same for every seed of an account: added where absent. */
+  catalog: Record<'product' | 'price', ObjectEntry[]>;
   entries: Record<Exclude<ObjectType, 'product' | 'price'>, ObjectEntry[]>;
   /** Each invoice's payment intent: [invoice id, intent id]. */
   intents: [string, string][];
@@ -212,7 +212,7 @@ export function generateBilling(generated: GeneratedSubscriptions): SeededBillin
   numberInvoices(invoices);
   const payments = invoices.flatMap((invoice) => invoice.payment ?? []);
   return {
-    catalog: catalogObjects(catalogSize(batch)),
+    catalog: catalogEntries(catalogSize(batch), batch.catalog),
     entries: {
       customer: customers,
       invoice: invoices,

@@ -1,11 +1,13 @@
 import type Stripe from 'stripe';
 import { productTemplate } from './emulator.fixtures.js';
-import { type BillingObject, idOf } from './emulator.kinds.js';
-import { catalogPrices, catalogProductId } from './emulator.seed.js';
+import { type Facts, idOf, type ObjectEntry } from './emulator.kinds.js';
+import { CATALOG_TERMS, catalogPrice, catalogProductId } from './emulator.seed.js';
 
 /*
- * The products of the generated catalog (emulator.seed.ts makes its prices), and the products of
- * prices made up for clients, so that every price a subscription holds lists with its product.
+ * The products and prices of the generated catalog (emulator.seed.ts makes the prices), and the
+ * products of prices made up for clients, so that every price a subscription holds lists with its
+ * product. The catalog is stored as compact entries rendered on demand: every connected account
+ * has a catalog of its own, and a thousand of them as full objects would take a hundred megabytes.
  */
 
 const PRODUCT_NAMES = [
@@ -47,15 +49,60 @@ export function productOfPrice(price: Stripe.Price): Stripe.Product {
   return productObject(id, productNames.get(id) ?? `Product of ${price.id}`, price.created, price.id);
 }
 
-/** Every price a generated subscription can hold, each with its product; the default price is the monthly USD one. */
-export function catalogObjects(size: number): BillingObject[] {
-  const objects: BillingObject[] = [];
+class CatalogProduct implements ObjectEntry {
+  constructor(
+    readonly id: string,
+    readonly created: number,
+    private readonly name: string,
+    private readonly defaultPrice: string,
+  ) {}
+
+  get facts(): Facts {
+    return { id: this.id, active: true };
+  }
+
+  render(): Stripe.Product {
+    return productObject(this.id, this.name, this.created, this.defaultPrice);
+  }
+}
+
+class CatalogPriceEntry implements ObjectEntry {
+  constructor(
+    readonly id: string,
+    readonly created: number,
+    private readonly productId: string,
+    private readonly product: number,
+    private readonly interval: Stripe.Price.Recurring.Interval & ('month' | 'year'),
+    private readonly currency: string,
+    private readonly catalog: string,
+  ) {}
+
+  get facts(): Facts {
+    return { active: true, product: this.productId, type: 'recurring', currency: this.currency, lookup_key: null };
+  }
+
+  render(): Stripe.Price {
+    return catalogPrice(this.product, this.interval, this.currency, this.catalog).price;
+  }
+}
+
+/**
+ * Every price a generated subscription of the account of `catalog` can hold, each with its product;
+ * the default price is the monthly USD one.
+ */
+export function catalogEntries(size: number, catalog: string): { product: ObjectEntry[]; price: ObjectEntry[] } {
+  const products: ObjectEntry[] = [];
+  const prices: ObjectEntry[] = [];
   for (let product = 0; product < size; product++) {
-    const prices = catalogPrices(product);
-    const id = catalogProductId(product);
+    const id = catalogProductId(product, catalog);
     const name = PRODUCT_NAMES[product] ?? `Add-on ${product + 1}`;
     productNames.set(id, name);
-    objects.push(productObject(id, name, prices[0].created, prices[0].id), ...prices);
+    const own = CATALOG_TERMS.map(([interval, currency]) => {
+      const { price } = catalogPrice(product, interval, currency, catalog);
+      return new CatalogPriceEntry(price.id, price.created, id, product, interval, currency, catalog);
+    });
+    products.push(new CatalogProduct(id, own[0].created, name, own[0].id));
+    prices.push(...own);
   }
-  return objects;
+  return { product: products, price: prices };
 }

@@ -4,6 +4,7 @@ export interface StripeErrorBody {
   message: string;
   code?: string;
   param?: string;
+  doc_url?: string;
   /** Card errors: the bank's reason, and what the failed payment left behind. */
   decline_code?: string;
   charge?: string;
@@ -44,6 +45,21 @@ export function unrecognizedUrl(method: string, path: string): EmulatorError {
   return new EmulatorError(404, {
     type: 'invalid_request_error',
     message: `Unrecognized request URL (${method}: ${path}). The Stripe emulator serves only a subset of the API; see libs/stripe-emulator.`,
+  });
+}
+
+/**
+ * Stripe's answer to a `Stripe-Account` header naming an account the key cannot act for: one that does not
+ * exist, was deleted, is not connected to the platform, or revoked the platform's access (deauthorized).
+ * Stripe does not tell these apart, and answers 403, which the SDK raises as `StripePermissionError`.
+ * `maskedKey` is the key as Stripe's messages show it.
+ */
+export function accountInvalid(maskedKey: string, account: string): EmulatorError {
+  return new EmulatorError(403, {
+    type: 'invalid_request_error',
+    code: 'account_invalid',
+    doc_url: 'https://stripe.com/docs/error-codes/account-invalid',
+    message: `The provided key '${maskedKey}' does not have access to account '${account}' (or that account does not exist). Application access may have been revoked.`,
   });
 }
 

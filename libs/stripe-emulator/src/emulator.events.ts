@@ -19,6 +19,8 @@ export interface NewEvent {
   previousAttributes?: object;
   request: Stripe.Event.Request;
   created: number;
+  /** The connected account the event happened in; the platform's own events have none. */
+  account?: string;
 }
 
 export interface EventQuery extends PageQuery, CreatedRange {
@@ -48,13 +50,15 @@ export class EventLog {
     return this.byId.size;
   }
 
-  append({ type, object, previousAttributes, request, created }: NewEvent): Stripe.Event {
+  append({ type, object, previousAttributes, request, created, account }: NewEvent): Stripe.Event {
     // Through JSON: a deep copy, with SDK Decimals turned into their wire strings.
     const data = { object: JSON.parse(JSON.stringify(object)), ...(previousAttributes && { previous_attributes: previousAttributes }) };
     // Built from plain fields, so the union of typed events cannot check it; `type` may be any string.
     const event = {
       id: makeId('evt', 24, Math.random),
       object: 'event',
+      // Stripe sends `account` on the events of connected accounts only, not as null on the others.
+      ...(account !== undefined && { account }),
       api_version: API_VERSION,
       created,
       data,

@@ -10,6 +10,7 @@ import type Stripe from 'stripe';
  * same treatment: no discount, shipping, transfer or quote where a plain subscription invoice has
  * none, fields the SDK types require (`tax_details`, `payment_record`, ...) added as null, and the
  * fields API 2026-10-28 no longer sends (`invoice.subscription`, `charge.refunds`) left out.
+ * The account is the sample's, with the fields the SDK types require added as null.
  *
  * These are wire objects, as the JSON response holds them: see `wireDecimal`.
  */
@@ -461,4 +462,94 @@ export const refundTemplate: Stripe.Refund = {
   source_transfer_reversal: null,
   status: 'succeeded',
   transfer_reversal: null,
+};
+
+/** An account of a US business as it is created, before onboarding: nothing enabled, the usual fields due. */
+export const accountTemplate: Stripe.Account = {
+  id: 'acct_1PgafTB7WZ01zgkW',
+  object: 'account',
+  business_profile: {
+    annual_revenue: { amount: null, currency: null, fiscal_year_end: null },
+    estimated_worker_count: null,
+    mcc: null,
+    minority_owned_business_designation: null,
+    name: null,
+    product_description: null,
+    specified_commercial_transactions_act_url: null,
+    support_address: { city: null, country: null, line1: null, line2: null, postal_code: null, state: null },
+    support_email: null,
+    support_phone: null,
+    support_url: null,
+    url: null,
+  },
+  business_type: null,
+  capabilities: { card_payments: 'inactive', transfers: 'inactive' },
+  charges_enabled: false,
+  controller: { type: 'account' },
+  country: 'US',
+  created: 1234567890,
+  default_currency: 'usd',
+  details_submitted: false,
+  email: 'site@stripe.com',
+  external_accounts: { data: [], has_more: false, object: 'list', url: '/v1/accounts/acct_1PgafTB7WZ01zgkW/external_accounts' },
+  future_requirements: {
+    alternatives: [],
+    current_deadline: null,
+    currently_due: [],
+    disabled_reason: null,
+    errors: [],
+    eventually_due: [],
+    past_due: [],
+    pending_verification: [],
+  },
+  metadata: {},
+  payouts_enabled: false,
+  requirements: {
+    alternatives: [],
+    current_deadline: null,
+    currently_due: [
+      'business_profile.product_description',
+      'business_profile.support_phone',
+      'business_profile.url',
+      'external_account',
+      'tos_acceptance.date',
+      'tos_acceptance.ip',
+    ],
+    disabled_reason: 'requirements.past_due',
+    errors: [],
+    eventually_due: [
+      'business_profile.product_description',
+      'business_profile.support_phone',
+      'business_profile.url',
+      'external_account',
+      'tos_acceptance.date',
+      'tos_acceptance.ip',
+    ],
+    past_due: [],
+    pending_verification: [],
+  },
+  settings: {
+    bacs_debit_payments: { display_name: null, service_user_number: null },
+    branding: { icon: null, logo: null, primary_color: null, secondary_color: null },
+    card_issuing: { tos_acceptance: { date: null, ip: null } },
+    card_payments: {
+      decline_on: { avs_failure: true, cvc_failure: true },
+      statement_descriptor_prefix: null,
+      statement_descriptor_prefix_kana: null,
+      statement_descriptor_prefix_kanji: null,
+    },
+    dashboard: { display_name: null, timezone: 'Etc/UTC' },
+    invoices: { default_account_tax_ids: null, hosted_payment_method_save: null },
+    payments: {
+      statement_descriptor: null,
+      statement_descriptor_kana: null,
+      statement_descriptor_kanji: null,
+      statement_descriptor_prefix_kana: null,
+      statement_descriptor_prefix_kanji: null,
+    },
+    payouts: { debit_negative_balances: true, schedule: { delay_days: 2, interval: 'daily' }, statement_descriptor: null },
+    sepa_debit_payments: {},
+  },
+  tos_acceptance: { date: null, ip: null, user_agent: null },
+  type: 'standard',
 };

@@ -1,4 +1,5 @@
 import type Stripe from 'stripe';
+import type { AccountData } from './emulator.account-data.js';
 import { invalidRequest } from './emulator.errors.js';
 import { wireList } from './emulator.list.js';
 import {
@@ -54,15 +55,15 @@ function factFilter(kind: ObjectKind, query: URLSearchParams): (facts: Facts) =>
 }
 
 /** The routes of the billing objects: for each type a list, a retrieve and an update; then the creates, deletes and invoice actions. */
-export function createObjectRoutes({ objects, store, now, emit }: RouteContext): Route[] {
-  const context = (): WriteContext => ({ objects, now: now() });
+export function createObjectRoutes({ now }: RouteContext): Route[] {
+  const context = ({ objects }: AccountData): WriteContext => ({ objects, now: now() });
 
-  /** Stores a write's changes and raises their events, in order. */
-  const apply = (changes: Change[], request: Stripe.Event.Request): void => {
+  /** Stores a write's changes in the account and raises their events, in order. */
+  const apply = (account: AccountData, changes: Change[], request: Stripe.Event.Request): void => {
     for (const { object, event, previous, pays } of changes) {
-      objects.put(object);
-      if (pays) objects.linkIntent(pays, object.id);
-      if (event) emit(event, object, request, previous);
+      account.objects.put(object);
+      if (pays) account.objects.linkIntent(pays, object.id);
+      if (event) account.emit(event, object, request, previous);
     }
   };
 
@@ -70,7 +71,7 @@ export function createObjectRoutes({ objects, store, now, emit }: RouteContext):
     {
       method: 'GET',
       pattern: kind.path,
-      handle(query) {
+      handle(query, _, __, { account: { objects } }) {
         checkParams(query, listParams(kind));
         const page = objects.list(kind.type, { ...pageQuery(query), ...createdRange(query) }, factFilter(kind, query));
         return wireList(kind.path, page.data.map(wireForm), page.hasMore);
@@ -79,7 +80,7 @@ export function createObjectRoutes({ objects, store, now, emit }: RouteContext):
     {
       method: 'GET',
       pattern: `${kind.path}/:id`,
-      handle(query, [id]) {
+      handle(query, [id], _, { account: { objects } }) {
         checkParams(query, NO_PARAMS);
         return wireForm(objects.retrieve(kind.type, id));
       },
@@ -87,11 +88,11 @@ export function createObjectRoutes({ objects, store, now, emit }: RouteContext):
     {
       method: 'POST',
       pattern: `${kind.path}/:id`,
-      handle(params, [id], request) {
-        const current = objects.existing(kind.type, id);
-        const updated = updateObject(kind.type, current, params, context());
+      handle(params, [id], request, { account }) {
+        const current = account.objects.existing(kind.type, id);
+        const updated = updateObject(kind.type, current, params, context(account));
         const previous = previousAttributes(wireForm(current), wireForm(updated));
-        apply([{ object: updated, event: previous && !SILENT_UPDATES.has(kind.type) ? `${kind.type}.updated` : undefined, previous }], request);
+        apply(account, [{ object: updated, event: previous && !SILENT_UPDATES.has(kind.type) ? `${kind.type}.updated` : undefined, previous }], request);
         return wireForm(updated);
       },
     },
@@ -100,24 +101,24 @@ export function createObjectRoutes({ objects, store, now, emit }: RouteContext):
   const create = (type: ObjectType, write: (params: URLSearchParams, context: WriteContext) => BillingObject | Change[]): Route => ({
     method: 'POST',
     pattern: KINDS[type].path,
-    handle(params, _, request) {
-      const written = write(params, context());
+    handle(params, _, request, { account }) {
+      const written = write(params, context(account));
       const changes = Array.isArray(written) ? written : [{ object: written, event: `${type}.created` }];
-      apply(changes, request);
+      apply(account, changes, request);
       return wireForm(changes[0].object);
     },
   });
 
   /** Deletes as Stripe does: the object leaves the list, and its event carries it as it was. */
-  const remove = (type: ObjectType, check: (object: BillingObject, request: Stripe.Event.Request) => void): Route => ({
+  const remove = (type: ObjectType, check: (object: BillingObject, request: Stripe.Event.Request, account: AccountData) => void): Route => ({
     method: 'DELETE',
     pattern: `${KINDS[type].path}/:id`,
-    handle(params, [id], request) {
+    handle(params, [id], request, { account }) {
       checkParams(params, NO_PARAMS);
-      const object = objects.existing(type, id);
-      check(object, request);
-      objects.markDeleted(type, id);
-      emit(`${type}.deleted`, object, request);
+      const object = account.objects.existing(type, id);
+      check(object, request, account);
+      account.objects.markDeleted(type, id);
+      account.emit(`${type}.deleted`, object, request);
       return deletedStub(object);
     },
   });
@@ -125,10 +126,10 @@ export function createObjectRoutes({ objects, store, now, emit }: RouteContext):
   const invoiceAction = (action: string, write: (id: string, params: URLSearchParams, context: WriteContext) => Change[]): Route => ({
     method: 'POST',
     pattern: `/v1/invoices/:id/${action}`,
-    handle(params, [id], request) {
-      const changes = write(id, params, context());
-      apply(changes, request);
-      return wireForm(objects.view('invoice', id)!);
+    handle(params, [id], request, { account }) {
+      const changes = write(id, params, context(account));
+      apply(account, changes, request);
+      return wireForm(account.objects.view('invoice', id)!);
     },
   });
 
@@ -139,15 +140,15 @@ export function createObjectRoutes({ objects, store, now, emit }: RouteContext):
     create('price', createPrice),
     create('invoice', createInvoice),
     create('refund', createRefund),
-    remove('customer', (customer, request) => {
+    remove('customer', (customer, request, account) => {
       // Stripe cancels a deleted customer's subscriptions at once.
-      for (const id of store.liveIdsOfCustomer(customer.id)) {
-        const canceled = cancelSubscription(store.get(id)!, new URLSearchParams(), now());
-        store.put(canceled);
-        emit('customer.subscription.deleted', canceled, request);
+      for (const id of account.store.liveIdsOfCustomer(customer.id)) {
+        const canceled = cancelSubscription(account.store.get(id)!, new URLSearchParams(), now());
+        account.store.put(canceled);
+        account.emit('customer.subscription.deleted', canceled, request);
       }
     }),
-    remove('product', (product) => {
+    remove('product', (product, _, { objects }) => {
       if (objects.find('price', (facts) => facts.product === product.id) !== undefined) {
         throw invalidRequest('This product cannot be deleted because it has one or more user-created prices.');
       }
@@ -158,7 +159,7 @@ export function createObjectRoutes({ objects, store, now, emit }: RouteContext):
     {
       method: 'GET',
       pattern: '/v1/invoices/:id/lines',
-      handle(query, [id]) {
+      handle(query, [id], _, { account: { objects } }) {
         checkParams(query, allowedParams(...PAGE_PARAMS));
         const page = objects.listLines(id, pageQuery(query));
         return wireList(`/v1/invoices/${id}/lines`, page.data, page.hasMore);
@@ -168,11 +169,11 @@ export function createObjectRoutes({ objects, store, now, emit }: RouteContext):
     {
       method: 'POST',
       pattern: '/v1/invoices/:id/pay',
-      handle(params, [id], request) {
-        const { changes, declined } = payInvoice(id, params, context());
-        apply(changes, request);
+      handle(params, [id], request, { account }) {
+        const { changes, declined } = payInvoice(id, params, context(account));
+        apply(account, changes, request);
         if (declined) throw declined;
-        return wireForm(objects.view('invoice', id)!);
+        return wireForm(account.objects.view('invoice', id)!);
       },
     },
     invoiceAction('void', voidInvoice),

@@ -130,6 +130,12 @@ export class ObjectStore {
     if (!shelf.byId.has(object.id) && !shelf.deleted.has(object.id)) this.put(object);
   }
 
+  /** Adds the entries whose ids no object has or had, as a catalog that several seeds share. */
+  addIfAbsent(type: ObjectType, entries: ObjectEntry[]): void {
+    const shelf = this.shelves[type];
+    this.add(type, entries.filter((entry) => !shelf.byId.has(entry.id) && !shelf.deleted.has(entry.id)));
+  }
+
   /** Adds generated entries, whose ids must be new. */
   add(type: ObjectType, entries: ObjectEntry[]): void {
     const shelf = this.shelves[type];

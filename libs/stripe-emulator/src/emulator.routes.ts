@@ -1,9 +1,10 @@
 import type Stripe from 'stripe';
+import type { AccountData } from './emulator.account-data.js';
+import type { AccountRegistry } from './emulator.accounts.js';
 import { productOfPrice } from './emulator.catalog.js';
 import { invalidRequest, resourceMissing } from './emulator.errors.js';
-import { type EventLog, type StripeObject, typeMatcher } from './emulator.events.js';
+import { typeMatcher } from './emulator.events.js';
 import { wireList } from './emulator.list.js';
-import type { ObjectStore } from './emulator.objects.js';
 import {
   allowedParams,
   checkParams,
@@ -15,29 +16,39 @@ import {
   pageQuery,
   stringsParam,
   text,
+  toBoolean,
 } from './emulator.params.js';
 import { planOf, priceById } from './emulator.seed.js';
-import { type SubscriptionStore, withEmbeddedItems } from './emulator.store.js';
+import { withEmbeddedItems } from './emulator.store.js';
 import type { WebhookDispatcher } from './emulator.webhooks.js';
 import { cancelSubscription, createSubscription, type PriceLookup, previousAttributes, updateSubscription } from './emulator.writes.js';
+
+/** Who a request acts as. */
+export interface RequestScope {
+  /** The data of the platform, or of the connected account the `Stripe-Account` header names. */
+  account: AccountData;
+  /** The request's API key as Stripe's error messages show it. */
+  maskedKey: string;
+}
 
 export interface Route {
   method: string;
   /** Path with `:name` segments; `METHOD pattern` is the route's key in stats and faults. */
   pattern: string;
-  /** `params` are the query of a GET or DELETE, the form body of a POST; `request` is what events record of it. */
-  handle(params: URLSearchParams, pathParams: string[], request: Stripe.Event.Request): unknown;
+  /** Served to the platform only: with a `Stripe-Account` header naming a connected account, a 400. */
+  platformOnly?: boolean;
+  /**
+   * `params` are the query of a GET or DELETE, the form body of a POST; `request` is what events record of it;
+   * `scope` the account it acts as, whose data alone it reads and writes.
+   */
+  handle(params: URLSearchParams, pathParams: string[], request: Stripe.Event.Request, scope: RequestScope): unknown;
 }
 
-/** What the routes work on. */
+/** What the routes work on besides the account of each request. */
 export interface RouteContext {
-  store: SubscriptionStore;
-  objects: ObjectStore;
-  events: EventLog;
+  accounts: AccountRegistry;
   webhooks: WebhookDispatcher;
   now(): number;
-  /** Logs an event and sends it to the webhook endpoints. */
-  emit(type: string, object: StripeObject, request: Stripe.Event.Request, previousAttributes?: object): Stripe.Event;
 }
 
 const STATUSES: readonly Stripe.Subscription.Status[] = [
@@ -54,7 +65,7 @@ const STATUSES: readonly Stripe.Subscription.Status[] = [
 const SUBSCRIPTION_LIST_PARAMS = allowedParams(...PAGE_PARAMS, ...CREATED_PARAMS, 'status', 'customer');
 const ITEM_LIST_PARAMS = allowedParams(...PAGE_PARAMS, 'subscription');
 const EVENT_LIST_PARAMS = allowedParams(...PAGE_PARAMS, ...CREATED_PARAMS, 'type', 'types[n]');
-const WEBHOOK_ENDPOINT_PARAMS = allowedParams('url', 'enabled_events[n]');
+const WEBHOOK_ENDPOINT_PARAMS = allowedParams('url', 'enabled_events[n]', 'connect');
 const NO_PARAMS = allowedParams();
 
 function statusFilter(status: string | null): (status: Stripe.Subscription.Status) => boolean {
@@ -83,11 +94,11 @@ function typeFilter(query: URLSearchParams): (type: string) => boolean {
  * The price a subscription item names: the account's own, which must be active and recurring, or
  * else one made up for the id, which joins the account with its product so that lists show it.
  */
-function priceLookup(objects: ObjectStore): PriceLookup {
+function priceLookup({ objects, catalog }: AccountData): PriceLookup {
   return (id, param) => {
     const price = objects.view('price', id);
     if (!price) {
-      const madeUp = priceById(id);
+      const madeUp = priceById(id, catalog);
       objects.putIfAbsent(madeUp.price);
       objects.putIfAbsent(productOfPrice(madeUp.price));
       return madeUp;
@@ -100,19 +111,21 @@ function priceLookup(objects: ObjectStore): PriceLookup {
   };
 }
 
-/** The routes of subscriptions, events and webhook endpoints; emulator.object-routes.ts has those of the other objects. */
-export function createRoutes({ store, objects, events, webhooks, now, emit }: RouteContext): Route[] {
-  const existing = (id: string) => {
+/**
+ * The routes of subscriptions, events and webhook endpoints; emulator.object-routes.ts has those of the other
+ * objects, emulator.account-routes.ts those of accounts.
+ */
+export function createRoutes({ webhooks, now }: RouteContext): Route[] {
+  const existing = ({ store }: AccountData, id: string) => {
     const subscription = store.get(id);
     if (!subscription) throw resourceMissing('subscription', id, 'id');
     return subscription;
   };
-  const priceOf = priceLookup(objects);
   return [
     {
       method: 'GET',
       pattern: '/v1/subscriptions',
-      handle(query) {
+      handle(query, _, __, { account: { store } }) {
         checkParams(query, SUBSCRIPTION_LIST_PARAMS);
         const page = store.list({
           ...pageQuery(query),
@@ -126,17 +139,17 @@ export function createRoutes({ store, objects, events, webhooks, now, emit }: Ro
     {
       method: 'POST',
       pattern: '/v1/subscriptions',
-      handle(params, _, request) {
-        const subscription = createSubscription(params, now(), (id) => store.has(id), priceOf);
-        store.put(subscription);
-        emit('customer.subscription.created', subscription, request);
+      handle(params, _, request, { account }) {
+        const subscription = createSubscription(params, now(), (id) => account.store.has(id), priceLookup(account));
+        account.store.put(subscription);
+        account.emit('customer.subscription.created', subscription, request);
         return withEmbeddedItems(subscription);
       },
     },
     {
       method: 'GET',
       pattern: '/v1/subscriptions/:id',
-      handle(query, [id]) {
+      handle(query, [id], _, { account: { store } }) {
         checkParams(query, NO_PARAMS);
         const subscription = store.view(id);
         if (!subscription) throw resourceMissing('subscription', id, 'id');
@@ -146,32 +159,32 @@ export function createRoutes({ store, objects, events, webhooks, now, emit }: Ro
     {
       method: 'POST',
       pattern: '/v1/subscriptions/:id',
-      handle(params, [id], request) {
-        const current = existing(id);
-        const updated = updateSubscription(current, params, now(), priceOf);
-        store.put(updated);
+      handle(params, [id], request, { account }) {
+        const current = existing(account, id);
+        const updated = updateSubscription(current, params, now(), priceLookup(account));
+        account.store.put(updated);
         const previous = previousAttributes(withEmbeddedItems(current), withEmbeddedItems(updated));
-        if (previous) emit('customer.subscription.updated', updated, request, previous);
+        if (previous) account.emit('customer.subscription.updated', updated, request, previous);
         return withEmbeddedItems(updated);
       },
     },
     {
       method: 'DELETE',
       pattern: '/v1/subscriptions/:id',
-      handle(params, [id], request) {
-        const current = existing(id);
+      handle(params, [id], request, { account }) {
+        const current = existing(account, id);
         // Stripe answers a second cancel as if the subscription were gone.
         if (current.status === 'canceled') throw resourceMissing('subscription', id, 'id');
         const canceled = cancelSubscription(current, params, now());
-        store.put(canceled);
-        emit('customer.subscription.deleted', canceled, request);
+        account.store.put(canceled);
+        account.emit('customer.subscription.deleted', canceled, request);
         return withEmbeddedItems(canceled);
       },
     },
     {
       method: 'GET',
       pattern: '/v1/subscription_items',
-      handle(query) {
+      handle(query, _, __, { account: { store } }) {
         checkParams(query, ITEM_LIST_PARAMS);
         const subscription = query.get('subscription');
         if (!subscription) throw missingParam('subscription');
@@ -182,7 +195,7 @@ export function createRoutes({ store, objects, events, webhooks, now, emit }: Ro
     {
       method: 'GET',
       pattern: '/v1/events',
-      handle(query) {
+      handle(query, _, __, { account: { events } }) {
         checkParams(query, EVENT_LIST_PARAMS);
         const page = events.list({ ...pageQuery(query), ...createdRange(query), type: typeFilter(query) });
         return wireList('/v1/events', page.data, page.hasMore);
@@ -191,7 +204,7 @@ export function createRoutes({ store, objects, events, webhooks, now, emit }: Ro
     {
       method: 'GET',
       pattern: '/v1/events/:id',
-      handle(query, [id]) {
+      handle(query, [id], _, { account: { events } }) {
         checkParams(query, NO_PARAMS);
         const event = events.get(id);
         if (!event) throw resourceMissing('event', id, 'id');
@@ -201,6 +214,8 @@ export function createRoutes({ store, objects, events, webhooks, now, emit }: Ro
     {
       method: 'POST',
       pattern: '/v1/webhook_endpoints',
+      // The emulator keeps the platform's endpoints only; a Connect one (`connect=true`) gets the connected accounts' events.
+      platformOnly: true,
       handle(params) {
         checkParams(params, WEBHOOK_ENDPOINT_PARAMS);
         const form = formOf(params);
@@ -209,13 +224,15 @@ export function createRoutes({ store, objects, events, webhooks, now, emit }: Ro
         if (!URL.canParse(url)) throw invalidRequest(`Invalid URL: ${url}`, 'url', 'url_invalid');
         const enabledEvents = stringsParam(form, 'enabled_events');
         if (enabledEvents.length === 0) throw missingParam('enabled_events');
+        const connect = toBoolean(text(form, 'connect') ?? 'false', 'connect');
         // Stripe shows the secret only here, in the answer to the creation.
-        return webhooks.addEndpoint({ url, enabledEvents });
+        return webhooks.addEndpoint({ url, enabledEvents, connect });
       },
     },
     {
       method: 'DELETE',
       pattern: '/v1/webhook_endpoints/:id',
+      platformOnly: true,
       handle(params, [id]) {
         checkParams(params, NO_PARAMS);
         if (!webhooks.removeEndpoint(id)) throw resourceMissing('webhook endpoint', id, 'id');

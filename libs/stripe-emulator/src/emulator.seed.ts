@@ -32,8 +32,10 @@ type Interval = 'month' | 'year';
 
 /** The subscriptions of one `seed()` call, with the settings they share. */
 export interface SeedBatch {
-  /** How many seed calls came before. */
+  /** How many seed calls came before, in every account: ids encode it, so that they stay unique across accounts. */
   index: number;
+  /** The account's catalog, which its items' prices come from: '' for the platform, see `catalogId`. */
+  catalog: string;
   /** The PRNG seed the batch was generated from. */
   seed: number;
   now: number;
@@ -281,12 +283,15 @@ export interface GeneratedSubscriptions {
   customers: { id: string; firstSubscription: SeededSubscription | undefined }[];
 }
 
-/** Generates the compact records of `options.subscriptions` subscriptions; `batchIndex` is how many seed calls came before. */
-export function generateSubscriptions(options: SeedOptions, batchIndex: number): GeneratedSubscriptions {
+/**
+ * Generates the compact records of `options.subscriptions` subscriptions; `batchIndex` is how many seed calls came
+ * before (in any account), `catalog` the account's catalog.
+ */
+export function generateSubscriptions(options: SeedOptions, batchIndex: number, catalog = ''): GeneratedSubscriptions {
   const { subscriptions, seed, minItems, maxItems, canceledShare, customers, extraCustomers, invoices, refundShare, now } = resolveOptions(options);
   if (batchIndex >= MAX_BATCHES) throw new RangeError(`seed: at most ${MAX_BATCHES} seed calls per emulator`);
   const random = prng(Math.imul(seed, 0x9e3779b1) ^ batchIndex);
-  const batch: SeedBatch = { index: batchIndex, seed, now, minItems, maxItems, invoices, refundShare, extraCustomers, records: [] };
+  const batch: SeedBatch = { index: batchIndex, catalog, seed, now, minItems, maxItems, invoices, refundShare, extraCustomers, records: [] };
   const customerIds = Array.from({ length: Math.min(customers, Math.max(subscriptions, 1)) }, () => makeId('cus', 14, random));
   const firstSubscriptions: (SeededSubscription | undefined)[] = new Array(customerIds.length).fill(undefined);
   let previousCreated: number | undefined;
@@ -330,17 +335,22 @@ const MONTHLY_AMOUNTS = [900, 1900, 2900, 4900, 9900, 500, 1500, 25000];
 const PRODUCT_CATALOG_SIZE = 20;
 export const CATALOG_CREATED = 1_600_000_000; // Sep 2020: the catalog predates every generated subscription
 
+/** The platform's catalog ids by key; see `platformPrices` for why only the platform's are kept. */
 const catalogIds = new Map<string, string>();
 
-/** The ids of a fixed catalog shared by all seeds, like one Stripe account's products and prices. */
-function catalogId(prefix: 'prod' | 'price', key: string): string {
-  const cacheKey = `${prefix}:${key}`;
+/**
+ * The ids of a fixed catalog shared by all seeds of one account, like one Stripe account's products and
+ * prices. `catalog` names the account's catalog: '' for the platform, whose ids stay what they were before
+ * there were connected accounts; another name gives other ids, so that ids stay unique across accounts.
+ */
+function catalogId(prefix: 'prod' | 'price', key: string, catalog: string): string {
+  const cacheKey = `${prefix}:${catalog}${key}`;
   let id = catalogIds.get(cacheKey);
   if (!id) {
     let hash = 0;
     for (const char of cacheKey) hash = Math.imul(hash ^ char.charCodeAt(0), 0x01000193);
     id = makeId(prefix, prefix === 'prod' ? 14 : 24, prng(hash));
-    catalogIds.set(cacheKey, id);
+    if (catalog === '') catalogIds.set(cacheKey, id);
   }
   return id;
 }
@@ -371,10 +381,13 @@ export function planOf(price: Stripe.Price): Stripe.Plan {
   };
 }
 
-/** Every price served so far, by id; shared, so that rendering a million items builds a hundred prices. */
-const prices = new Map<string, CatalogPrice>();
+/**
+ * The platform's prices served so far, by id; shared, so that rendering a million items builds a hundred prices.
+ * A connected account's are built on each render instead: a thousand small accounts do not keep a thousand catalogs.
+ */
+const platformPrices = new Map<string, CatalogPrice>();
 
-function makePrice(id: string, product: string, interval: Interval, currency: string, amount: number, created: number): CatalogPrice {
+function makePrice(id: string, product: string, interval: Interval, currency: string, amount: number, created: number, catalog: string): CatalogPrice {
   const price: Stripe.Price = {
     ...priceTemplate,
     id,
@@ -386,18 +399,25 @@ function makePrice(id: string, product: string, interval: Interval, currency: st
     unit_amount_decimal: wireDecimal(String(amount)),
   };
   const entry = { price, plan: planOf(price) };
-  prices.set(id, entry);
+  if (catalog === '') platformPrices.set(id, entry);
   return entry;
 }
 
-function catalogPrice(product: number, interval: Interval, currency: string): CatalogPrice {
-  const id = catalogId('price', `${product}:${interval}:${currency}`);
+/** The intervals and currencies each product of the catalog has a price in; the first is the default price's. */
+export const CATALOG_TERMS: readonly (readonly [Interval, string])[] = (['month', 'year'] as const).flatMap((interval) =>
+  CURRENCIES.map(([currency]) => [interval, currency] as const),
+);
+
+/** The catalog's price of `product` (an index) in one interval and currency. */
+export function catalogPrice(product: number, interval: Interval, currency: string, catalog: string): CatalogPrice {
+  const id = catalogId('price', `${product}:${interval}:${currency}`, catalog);
   const amount = MONTHLY_AMOUNTS[product % MONTHLY_AMOUNTS.length] * (interval === 'year' ? 10 : 1);
-  return prices.get(id) ?? makePrice(id, catalogProductId(product), interval, currency, amount, CATALOG_CREATED + product * DAY);
+  const cached = catalog === '' ? platformPrices.get(id) : undefined;
+  return cached ?? makePrice(id, catalogProductId(product, catalog), interval, currency, amount, CATALOG_CREATED + product * DAY, catalog);
 }
 
-export function catalogProductId(product: number): string {
-  return catalogId('prod', String(product));
+export function catalogProductId(product: number, catalog: string): string {
+  return catalogId('prod', String(product), catalog);
 }
 
 /** How many products the subscriptions of a batch draw their items from. */
@@ -405,23 +425,18 @@ export function catalogSize(batch: SeedBatch): number {
   return Math.max(PRODUCT_CATALOG_SIZE, batch.maxItems);
 }
 
-/** The catalog's prices of one product: each interval in each currency; the first is the monthly USD one. */
-export function catalogPrices(product: number): Stripe.Price[] {
-  const intervals: Interval[] = ['month', 'year'];
-  return intervals.flatMap((interval) => CURRENCIES.map(([currency]) => catalogPrice(product, interval, currency).price));
-}
-
-/** The product a made-up price (see `priceById`) belongs to. */
-export function madeUpProductId(priceId: string): string {
-  return catalogId('prod', priceId);
+/** The product a made-up price (see `priceById`) belongs to, in the account of `catalog`. */
+export function madeUpProductId(priceId: string, catalog: string): string {
+  return catalogId('prod', priceId, catalog);
 }
 
 /**
- * The price with this id: one the emulator served, or else a monthly USD price made up for the id.
- * The emulator has no price endpoints, so a client cannot create the prices it subscribes to.
+ * The price with this id: one the platform served, or else a monthly USD price made up for the id, whose
+ * product is of the account of `catalog`. A client can subscribe to a price without creating it first.
  */
-export function priceById(id: string): CatalogPrice {
-  return prices.get(id) ?? makePrice(id, madeUpProductId(id), 'month', 'usd', priceTemplate.unit_amount!, CATALOG_CREATED);
+export function priceById(id: string, catalog = ''): CatalogPrice {
+  const cached = catalog === '' ? platformPrices.get(id) : undefined;
+  return cached ?? makePrice(id, madeUpProductId(id, catalog), 'month', 'usd', priceTemplate.unit_amount!, CATALOG_CREATED, catalog);
 }
 
 const CANCELLATION_FEEDBACK = ['too_expensive', 'unused', 'switched_service', 'missing_features', null] as const;
@@ -540,7 +555,7 @@ function generateItems(
   while (products.size < count) products.add(between(random, 0, catalogSize - 1));
   const items = [...products].map((product, index): Stripe.SubscriptionItem => ({
     ...subscriptionItemTemplate,
-    ...catalogPrice(product, interval, currency),
+    ...catalogPrice(product, interval, currency, batch.catalog),
     id: seededItemId(record, index, random),
     // Most items come with the subscription; some were added later.
     created: index === 0 || random() < 0.7 ? created : between(random, created, until),

@@ -2,16 +2,17 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type Stripe from 'stripe';
 import { NetworkConditions, type StripeEmulatorFailures, type StripeEmulatorLatency, type StripeEmulatorRateLimit } from './emulator.conditions.js';
+import type { AccountData } from './emulator.account-data.js';
+import { AccountControls, StripeEmulatorAccount } from './emulator.account-controls.js';
+import { createAccountRoutes } from './emulator.account-routes.js';
+import { type AccountFields, AccountRegistry } from './emulator.accounts.js';
 import { authenticationFailed, EmulatorError, injectedFault, invalidRequest, unrecognizedUrl } from './emulator.errors.js';
-import { generateBilling } from './emulator.billing.js';
-import { EventLog, type StripeObject } from './emulator.events.js';
 import { createObjectRoutes } from './emulator.object-routes.js';
-import { type BillingObject, type BillingObjects, isObjectType, type ObjectType, wireForm } from './emulator.kinds.js';
-import { ObjectStore } from './emulator.objects.js';
+import { isObjectType } from './emulator.kinds.js';
 import { integerParam } from './emulator.params.js';
 import { createRoutes, type Route, type RouteContext } from './emulator.routes.js';
 import { makeId, type SeedOptions } from './emulator.seed.js';
-import { type ChildListOrder, SubscriptionStore } from './emulator.store.js';
+import type { ChildListOrder } from './emulator.store.js';
 import { type WebhookDelivery, WebhookDispatcher, type WebhookEndpointOptions, type WebhookOptions } from './emulator.webhooks.js';
 
 export interface StripeEmulatorOptions {
@@ -29,11 +30,33 @@ export interface StripeEmulatorOptions {
   failures?: StripeEmulatorFailures;
   /** How events reach webhook endpoints. See `setWebhookOptions`. */
   webhooks?: WebhookOptions;
+  /** The platform's account id (`acct_…`); default a new one of Stripe's shape. */
+  platformAccountId?: string;
+}
+
+/** What `createAccount` makes. */
+export interface StripeEmulatorAccountOptions {
+  /** `acct_` and alphanumerics; default a new id of Stripe's shape. Ids are never reused, not even a deleted account's. */
+  id?: string;
+  /** Default 'standard'. */
+  type?: 'standard' | 'express' | 'custom';
+  email?: string | null;
+  /** Two-letter country code, default 'US'. */
+  country?: string;
+  /** `business_profile.name`. */
+  businessName?: string | null;
+  /** Unix seconds; default the emulator clock. */
+  created?: number;
+  metadata?: Stripe.Metadata;
+  /** Data to generate in the account, as `seed` does; a number is the count of subscriptions. */
+  seed?: SeedOptions | number;
 }
 
 export interface StripeEmulatorFault {
   /** A route key as in `stats.byRoute`, e.g. 'GET /v1/subscriptions'; omitted: any request. */
   route?: string;
+  /** An account key as in `stats.byAccount` (the `Stripe-Account` header, or 'platform' without one); omitted: any. */
+  account?: string;
   /** The error status to answer with; default 500, or none (served normally) when only `delayMs` is given. */
   status?: number;
   /** Holds the answer back this long, to make a request slow. */
@@ -47,24 +70,15 @@ export interface StripeEmulatorFault {
 export interface StripeEmulatorStats {
   total: number;
   byRoute: Record<string, number>;
+  /** By the `Stripe-Account` header as sent, known or not; 'platform' for requests without one. */
+  byAccount: Record<string, number>;
   /** Requests answered 429, by the rate limit or by a fault. */
   rateLimited: number;
 }
 
-/** The object types the emulator serves, by Stripe's `object` name. */
-export type StripeEmulatorObjectType = ObjectType | 'subscription';
-
-/** What `getObject` answers for each type: a deleted customer is still retrievable, as a stub. */
-export interface StripeEmulatorObjects extends Omit<BillingObjects, 'customer'> {
-  customer: Stripe.Customer | Stripe.DeletedCustomer;
-  subscription: Stripe.Subscription;
-}
-
-/** Any object `putObject` takes. */
-export type StripeEmulatorObject = BillingObject | Stripe.Subscription;
-
 interface ActiveFault {
   route: string | undefined;
+  account: string | undefined;
   status: number | undefined;
   delayMs: number;
   times: number;
@@ -117,17 +131,19 @@ function readBody(request: IncomingMessage): Promise<string> {
   });
 }
 
-/** A local, in-memory Stripe API server for the official stripe SDK. */
-export class StripeEmulator {
+/**
+ * A local, in-memory Stripe API server for the official stripe SDK. It is a Connect platform: the
+ * data controls it inherits act on the platform's own account, `account(id)` gives those of a
+ * connected account, and API requests act as the account their `Stripe-Account` header names.
+ */
+export class StripeEmulator extends AccountControls {
   readonly host = '127.0.0.1';
   readonly port: number;
   readonly url: string;
-  readonly stats: StripeEmulatorStats = { total: 0, byRoute: {}, rateLimited: 0 };
+  readonly stats: StripeEmulatorStats = { total: 0, byRoute: {}, byAccount: {}, rateLimited: 0 };
 
-  private readonly store = new SubscriptionStore();
-  private readonly objects = new ObjectStore();
-  private readonly events = new EventLog();
   private readonly webhooks = new WebhookDispatcher(() => this.now());
+  private readonly accounts: AccountRegistry;
   private readonly conditions = new NetworkConditions();
   private readonly routes: CompiledRoute[];
   private faults: ActiveFault[] = [];
@@ -139,18 +155,14 @@ export class StripeEmulator {
   private constructor(
     private readonly server: Server,
     private readonly apiKeys: string[] | undefined,
+    platformAccountId: string | undefined,
   ) {
+    super();
     this.port = (server.address() as AddressInfo).port;
     this.url = `http://${this.host}:${this.port}`;
-    const context: RouteContext = {
-      store: this.store,
-      objects: this.objects,
-      events: this.events,
-      webhooks: this.webhooks,
-      now: () => this.now(),
-      emit: (type, object, request, previousAttributes) => this.emit(type, object, request, previousAttributes),
-    };
-    this.routes = [...createRoutes(context), ...createObjectRoutes(context)].map((route) => ({
+    this.accounts = new AccountRegistry(platformAccountId, { now: () => this.now(), dispatch: (event) => this.webhooks.dispatch(event) });
+    const context: RouteContext = { accounts: this.accounts, webhooks: this.webhooks, now: () => this.now() };
+    this.routes = [...createRoutes(context), ...createObjectRoutes(context), ...createAccountRoutes(context)].map((route) => ({
       ...route,
       regex: new RegExp(`^${route.pattern.replace(/:\w+/g, '([^/]+)')}$`),
     }));
@@ -168,7 +180,13 @@ export class StripeEmulator {
         resolve();
       });
     });
-    const emulator = new StripeEmulator(server, options.apiKeys);
+    let emulator: StripeEmulator;
+    try {
+      emulator = new StripeEmulator(server, options.apiKeys, options.platformAccountId);
+    } catch (error) {
+      server.close();
+      throw error;
+    }
     try {
       emulator.setLatency(options.latency);
       emulator.setRateLimit(options.rateLimit);
@@ -203,83 +221,68 @@ export class StripeEmulator {
     await closed;
   }
 
-  /**
-   * Adds generated subscriptions and the account around them: their customers (and `extraCustomers`
-   * without subscriptions), the catalog of products and prices their items use, and each one's
-   * newest invoices with their payment intents, charges and refunds. The same options give the same data.
-   */
-  seed(options: SeedOptions | number): void {
-    const billing = generateBilling(this.store.seed(typeof options === 'number' ? { subscriptions: options } : options));
-    for (const object of billing.catalog) this.objects.putIfAbsent(object);
-    for (const [type, entries] of Object.entries(billing.entries)) this.objects.add(type as ObjectType, entries);
-    for (const [invoice, intent] of billing.intents) this.objects.linkIntent(invoice, intent);
-  }
-
-  /** All ids, any status: generated ones in the order they were generated, then the others in the order they were put. */
-  listSubscriptionIds(): string[] {
-    return this.store.ids();
+  /** The platform's account id: `GET /v1/account` without a `Stripe-Account` header answers its Account object. */
+  get platformAccountId(): string {
+    return this.accounts.platform.id;
   }
 
   /**
-   * The full object, with all items in `items.data`. It is the wire form, as in the JSON: decimals
-   * such as `price.unit_amount_decimal` are strings where the SDK would give `Stripe.Decimal`s.
+   * Makes a connected account, onboarded (charges and payouts enabled, nothing due), and seeds its own
+   * data if asked to: a consistent account of its own, with its own catalog, as `seed` makes the
+   * platform's. Raises no event. Accounts made through `POST /v1/accounts` start without onboarding.
    */
-  getSubscription(id: string): Stripe.Subscription | undefined {
-    return this.store.get(id);
+  createAccount(options: StripeEmulatorAccountOptions = {}): Stripe.Account {
+    const { seed, ...fields } = options;
+    const account = this.accounts.create(fields satisfies AccountFields, true);
+    if (seed !== undefined) this.accounts.dataOf(account.id).seed(seed);
+    return structuredClone(account);
   }
 
-  /** Inserts or replaces a subscription (a full object, any number of items). Like the other mutators here, it raises no event. */
-  putSubscription(subscription: Stripe.Subscription): void {
-    this.store.put(subscription);
-  }
-
-  /** Shallow-merges top-level fields; throws for an unknown id. */
-  updateSubscription(id: string, patch: Partial<Stripe.Subscription>): Stripe.Subscription {
-    return this.store.update(id, patch);
-  }
-
-  removeSubscription(id: string): void {
-    this.store.remove(id);
+  /** The connected accounts, deauthorized ones included, in the order they were made. */
+  listAccountIds(): string[] {
+    return this.accounts.ids();
   }
 
   /**
-   * Inserts or replaces an object of any type the emulator serves, found by its `object` and `id`
-   * (a subscription as `putSubscription` does). Like the other mutators here, it raises no event.
+   * The data controls of one connected account (`seed`, `getSubscription`, `putObject`, `emitEvent`, ...),
+   * as the emulator's own are the platform's. Throws for an unknown id; the view's methods throw once
+   * the account is deleted. The platform's id gives the platform's.
    */
-  putObject(object: StripeEmulatorObject): void {
-    if (object.object === 'subscription') return this.putSubscription(object);
-    this.objects.put(object);
+  account(id: string): StripeEmulatorAccount {
+    this.accounts.dataOf(id);
+    return new StripeEmulatorAccount(id, this.accounts);
   }
 
   /**
-   * A fresh copy in wire form (decimals are strings): an invoice with all its lines, a subscription with all
-   * its items; a deleted customer as its stub `{ id, object: 'customer', deleted: true }`; or undefined.
+   * The connected account revokes the platform's access, as when its owner disconnects the platform:
+   * emits `account.application.deauthorized` (with `account`, and the platform's Connect application
+   * as `data.object`) to the Connect endpoints; from then on requests with its `Stripe-Account` header
+   * answer 403 `account_invalid`, `/v1/accounts/:id` too, and `GET /v1/accounts` leaves it out. Its
+   * data stays, for `reauthorizeAccount` and the controls. Throws if it is unknown or already deauthorized.
    */
-  getObject<T extends StripeEmulatorObjectType>(type: T, id: string): StripeEmulatorObjects[T] | undefined {
-    if (type === 'subscription') return this.getSubscription(id) as StripeEmulatorObjects[T] | undefined;
-    const objectType = this.objectType(type);
-    return (this.objects.stub(objectType, id) ?? this.objects.get(objectType, id)) as StripeEmulatorObjects[T] | undefined;
+  deauthorizeAccount(id: string): Stripe.Event {
+    return this.authorize(id, false);
   }
 
-  /** Gone from lists and retrieve as if it had never existed (retrieve answers 404, even for a deleted customer). */
-  removeObject(type: StripeEmulatorObjectType, id: string): void {
-    if (type === 'subscription') return this.removeSubscription(id);
-    this.objects.remove(this.objectType(type), id);
+  /** Undoes `deauthorizeAccount`: emits `account.application.authorized`, and serves the account again. */
+  reauthorizeAccount(id: string): Stripe.Event {
+    return this.authorize(id, true);
   }
 
-  /** The ids of one type: generated ones in the order they were generated, then the others in the order they were put. */
-  listObjectIds(type: StripeEmulatorObjectType): string[] {
-    return type === 'subscription' ? this.listSubscriptionIds() : this.objects.ids(this.objectType(type));
+  private authorize(id: string, authorized: boolean): Stripe.Event {
+    if (!this.accounts.authorize(id, authorized)) throw new Error(`Account '${id}' is already ${authorized ? 'authorized' : 'deauthorized'}`);
+    const type = authorized ? 'account.application.authorized' : 'account.application.deauthorized';
+    return structuredClone(this.accounts.dataOf(id).emit(type, this.accounts.application, { id: null, idempotency_key: null }));
   }
 
-  private objectType(type: string): ObjectType {
-    if (!isObjectType(type)) throw new TypeError(`Not an object type the emulator serves: ${type}`);
-    return type;
+  protected scope(): AccountData {
+    return this.accounts.platform;
   }
 
   resetStats(): void {
     this.stats.total = 0;
     this.stats.byRoute = {};
+    this.stats.byAccount = {};
     this.stats.rateLimited = 0;
   }
 
@@ -294,15 +297,7 @@ export class StripeEmulator {
     this.clock = seconds;
   }
 
-  /**
-   * Logs an event about `object` as it is now, and sends it to the webhook endpoints: for events the
-   * emulator does not raise itself, such as `customer.subscription.trial_will_end` or `invoice.paid`.
-   */
-  emitEvent(type: string, object: StripeObject): Stripe.Event {
-    return structuredClone(this.emit(type, object, { id: null, idempotency_key: null }));
-  }
-
-  /** Registers an endpoint for the events from now on. */
+  /** Registers an endpoint for the events from now on: with `connect`, those of the connected accounts. */
   addWebhookEndpoint(options: WebhookEndpointOptions): { id: string; secret: string } {
     const { id, secret } = this.webhooks.addEndpoint(options);
     return { id, secret };
@@ -347,8 +342,7 @@ export class StripeEmulator {
    * can miss some: `reverse` shows it.
    */
   setChildListOrder(order: ChildListOrder): void {
-    this.store.childListOrder = order;
-    this.objects.childListOrder = order;
+    this.accounts.setChildListOrder(order);
   }
 
   /** Delays every API answer; undefined: none. */
@@ -356,7 +350,10 @@ export class StripeEmulator {
     this.conditions.setLatency(latency);
   }
 
-  /** Answers requests over the rate with 429 `rate_limit`; undefined: no limit. */
+  /**
+   * Answers requests over the rate with 429 `rate_limit`; undefined: no limit. One limit for the key, whatever
+   * account a request acts as: the library paces all the accounts it reads with one key together.
+   */
   setRateLimit(rateLimit: StripeEmulatorRateLimit | undefined): void {
     this.conditions.setRateLimit(rateLimit);
   }
@@ -367,8 +364,8 @@ export class StripeEmulator {
   }
 
   /** The next matching requests answer with an error instead of being served. */
-  injectFault({ route, delayMs = 0, status = delayMs > 0 ? undefined : 500, times = 1, after = 0 }: StripeEmulatorFault): void {
-    this.faults.push({ route, status, delayMs, times, after });
+  injectFault({ route, account, delayMs = 0, status = delayMs > 0 ? undefined : 500, times = 1, after = 0 }: StripeEmulatorFault): void {
+    this.faults.push({ route, account, status, delayMs, times, after });
   }
 
   clearFaults(): void {
@@ -388,23 +385,32 @@ export class StripeEmulator {
     const match = this.match(method, url.pathname);
     // Keyed by pattern, not by path, so that ids do not each get a counter.
     const key = `${method} ${match?.route.pattern ?? url.pathname}`;
+    const header = request.headers['stripe-account'];
+    const accountHeader = typeof header === 'string' && header.trim() !== '' ? header.trim() : undefined;
+    const accountKey = accountHeader ?? 'platform';
     this.stats.total++;
     this.stats.byRoute[key] = (this.stats.byRoute[key] ?? 0) + 1;
+    this.stats.byAccount[accountKey] = (this.stats.byAccount[accountKey] ?? 0) + 1;
     const requestId = makeId('req', 14, Math.random);
-    const fault = this.takeFault(key);
+    const fault = this.takeFault(key, accountKey);
     const delayMs = this.conditions.delayMs() + (fault?.delayMs ?? 0);
     let answer: Answer;
     try {
       if (fault?.status !== undefined) throw injectedFault(fault.status);
+      // One rate limit whatever the Stripe-Account header: the key's requests for all its accounts count together.
       const trouble = this.conditions.trouble();
       if (trouble === 'drop') return this.later(delayMs, () => request.socket.destroy());
       if (trouble) throw trouble;
-      this.authenticate(request);
+      const maskedKey = maskKey(this.authenticate(request));
+      const account = this.accounts.forHeader(accountHeader, maskedKey);
       if (!match || match.route.method !== method) throw unrecognizedUrl(method, url.pathname);
+      if (match.route.platformOnly && account.connected) {
+        throw invalidRequest(`${key} is served to the platform only: send it without the Stripe-Account header (the emulator's connected accounts are not platforms).`);
+      }
       const params = method === 'POST' ? new URLSearchParams(body) : url.searchParams;
       const idempotencyKey = request.headers['idempotency-key'];
       const origin = { id: requestId, idempotency_key: typeof idempotencyKey === 'string' ? idempotencyKey : null };
-      answer = { status: 200, body: match.route.handle(params, match.pathParams, origin) };
+      answer = { status: 200, body: match.route.handle(params, match.pathParams, origin, { account, maskedKey }) };
     } catch (error) {
       answer = errorAnswer(error);
     }
@@ -426,24 +432,40 @@ export class StripeEmulator {
     this.timers.add(timer);
   }
 
-  /** The control channel: the true state, for a benchmark to check a sync against. No auth, latency, faults or stats. */
+  /**
+   * The control channel: the true state, for a benchmark to check a sync against. No auth, latency, faults or stats.
+   * `?account=acct_…` reads a connected account's data instead of the platform's.
+   */
   private control(url: URL): Answer {
     try {
+      const accountId = url.searchParams.get('account');
+      const { store, objects, events } = accountId === null ? this.accounts.platform : this.controlAccount(accountId);
       if (url.pathname === `${CONTROL_PREFIX}stats`) {
-        const objects = { subscription: this.store.size, ...this.objects.counts() };
+        const counts = { subscription: store.size, ...objects.counts() };
         return {
           status: 200,
-          body: { ...this.stats, subscriptions: this.store.size, objects, events: this.events.size, rssBytes: process.memoryUsage.rss() },
+          body: {
+            ...this.stats,
+            subscriptions: store.size,
+            objects: counts,
+            events: events.size,
+            accounts: this.accounts.size,
+            rssBytes: process.memoryUsage.rss(),
+          },
         };
       }
       const pages: Record<string, (() => { total: number; page: (offset: number, limit: number) => unknown[] }) | undefined> = {
-        [`${CONTROL_PREFIX}subscriptions/ids`]: () => ({ total: this.store.size, page: (offset, limit) => this.store.idsInListOrder(offset, limit) }),
-        [`${CONTROL_PREFIX}subscriptions/items`]: () => ({ total: this.store.size, page: (offset, limit) => this.store.itemIdsInListOrder(offset, limit) }),
+        [`${CONTROL_PREFIX}subscriptions/ids`]: () => ({ total: store.size, page: (offset, limit) => store.idsInListOrder(offset, limit) }),
+        [`${CONTROL_PREFIX}subscriptions/items`]: () => ({ total: store.size, page: (offset, limit) => store.itemIdsInListOrder(offset, limit) }),
         [`${CONTROL_PREFIX}objects/ids`]: () => {
           const type = url.searchParams.get('type') ?? '';
-          if (type === 'subscription') return { total: this.store.size, page: (offset, limit) => this.store.idsInListOrder(offset, limit) };
-          if (!isObjectType(type)) throw invalidRequest(`Invalid type: must be one of subscription, ${Object.keys(this.objects.counts()).join(', ')}`, 'type');
-          return { total: this.objects.size(type), page: (offset, limit) => this.objects.idsInListOrder(type, offset, limit) };
+          if (type === 'subscription') return { total: store.size, page: (offset, limit) => store.idsInListOrder(offset, limit) };
+          if (!isObjectType(type)) throw invalidRequest(`Invalid type: must be one of subscription, ${Object.keys(objects.counts()).join(', ')}`, 'type');
+          return { total: objects.size(type), page: (offset, limit) => objects.idsInListOrder(type, offset, limit) };
+        },
+        [`${CONTROL_PREFIX}accounts/ids`]: () => {
+          const listed = this.accounts.idsInListOrder(0, Infinity);
+          return { total: listed.length, page: (offset, limit) => listed.slice(offset, offset + limit) };
         },
       };
       const source = pages[url.pathname]?.();
@@ -460,11 +482,13 @@ export class StripeEmulator {
     }
   }
 
-  private emit(type: string, object: StripeObject, request: Stripe.Event.Request, previousAttributes?: object): Stripe.Event {
-    // An object goes in as Stripe sends it, with at most 10 subscription items or invoice lines embedded.
-    const event = this.events.append({ type, object: wireForm(object), previousAttributes, request, created: this.now() });
-    this.webhooks.dispatch(event);
-    return event;
+  /** A connected account's data for the control channel, deauthorized or not. */
+  private controlAccount(id: string): AccountData {
+    try {
+      return this.accounts.dataOf(id);
+    } catch {
+      throw invalidRequest(`No such connected account: '${id}'`, 'account');
+    }
   }
 
   /** The route whose path matches, preferring the one of this method; the caller checks the method. */
@@ -479,7 +503,8 @@ export class StripeEmulator {
     return found;
   }
 
-  private authenticate(request: IncomingMessage): void {
+  /** The request's key, if the emulator accepts it. */
+  private authenticate(request: IncomingMessage): string {
     const key = apiKeyOf(request);
     if (!key) {
       throw authenticationFailed(
@@ -488,13 +513,15 @@ export class StripeEmulator {
     }
     const accepted = this.apiKeys ? this.apiKeys.includes(key) : DEFAULT_KEY.test(key);
     if (!accepted) throw authenticationFailed(`Invalid API Key provided: ${maskKey(key)}`);
+    return key;
   }
 
   /** Every matching fault counts the request toward its `after`; the first one due fires. */
-  private takeFault(key: string): ActiveFault | undefined {
+  private takeFault(key: string, account: string): ActiveFault | undefined {
     let fired: ActiveFault | undefined;
     for (const fault of this.faults) {
       if (fault.route !== undefined && fault.route !== key) continue;
+      if (fault.account !== undefined && fault.account !== account) continue;
       if (fault.after > 0) fault.after--;
       else if (!fired) {
         fired = fault;

@@ -356,6 +356,7 @@ describe('StripeEmulator request accounting and faults', () => {
     expect(emulator.stats).toEqual({
       total: 5,
       byRoute: { 'GET /v1/subscriptions': 2, 'GET /v1/subscriptions/:id': 2, 'GET /v1/subscription_items': 1 },
+      byAccount: { platform: 5 },
       rateLimited: 0,
     });
   });

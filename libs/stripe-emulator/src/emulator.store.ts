@@ -49,8 +49,8 @@ function render(entry: Entry): Stripe.Subscription {
 /** In-memory subscriptions, found by id and kept in list order. */
 export class SubscriptionStore {
   private readonly stored = new Map<string, StoredSubscription>();
-  /** Generated subscriptions by seed call; their ids say where they are, so they need no map of their own. */
-  private readonly batches: SeedBatch[] = [];
+  /** Generated subscriptions by seed call (its index); their ids say where they are, so they need no map of their own. */
+  private readonly batches = new Map<number, SeedBatch>();
   private readonly ordered = new SortedList<Entry>(compare);
   /** The order `listItems` gives a subscription's items in: Stripe documents none, so a client must not rely on one. */
   childListOrder: ChildListOrder = 'embedded';
@@ -66,7 +66,7 @@ export class SubscriptionStore {
   /** Generated ones first, in the order they were generated, then the others in the order they were put. */
   ids(): string[] {
     const ids: string[] = [];
-    for (const batch of this.batches) for (const record of batch.records) if (record) ids.push(record.id);
+    for (const batch of this.batches.values()) for (const record of batch.records) if (record) ids.push(record.id);
     return ids.concat([...this.stored.keys()]);
   }
 
@@ -100,10 +100,13 @@ export class SubscriptionStore {
     return entry && render(entry);
   }
 
-  /** Adds generated subscriptions; the caller generates what belongs to them (customers, invoices). */
-  seed(options: SeedOptions): GeneratedSubscriptions {
-    const generated = generateSubscriptions(options, this.batches.length);
-    this.batches.push(generated.batch);
+  /**
+   * Adds generated subscriptions; the caller generates what belongs to them (customers, invoices).
+   * `batchIndex` counts the seed calls of every account, `catalog` names the account's catalog.
+   */
+  seed(options: SeedOptions, batchIndex: number, catalog: string): GeneratedSubscriptions {
+    const generated = generateSubscriptions(options, batchIndex, catalog);
+    this.batches.set(batchIndex, generated.batch);
     this.ordered.addAll(generated.batch.records as SeededSubscription[]);
     return generated;
   }
@@ -153,7 +156,7 @@ export class SubscriptionStore {
     const stored = this.stored.get(id);
     if (stored) return stored;
     const at = locateSeeded(id);
-    const record = at && this.batches[at.batch]?.records[at.index];
+    const record = at && this.batches.get(at.batch)?.records[at.index];
     // The position digits only locate a record; the random ones must match too.
     return record?.id === id ? record : undefined;
   }

@@ -10,6 +10,11 @@ export interface WebhookEndpointOptions {
   secret?: string;
   /** The event types sent, `'*'` for all; default `['*']`. */
   enabledEvents?: string[];
+  /**
+   * A Connect endpoint (true) receives the events of the connected accounts, each with its `account`;
+   * an account endpoint (false, the default) those of the platform only.
+   */
+  connect?: boolean;
 }
 
 export interface WebhookOptions {
@@ -95,6 +100,8 @@ export class WebhookDispatcher {
   private options = DEFAULTS;
   private random = prng(DEFAULTS.seed);
   private readonly endpoints = new Map<string, Endpoint>();
+  /** The ids of the Connect endpoints: Stripe's endpoint object does not show the flag. */
+  private readonly connectEndpoints = new Set<string>();
   /** Who each event went to, by event id. */
   private readonly targets = new Map<string, Target[]>();
   /** Targets not yet delivered in hold mode, oldest first. */
@@ -118,7 +125,7 @@ export class WebhookDispatcher {
     if (options.seed !== undefined) this.random = prng(options.seed);
   }
 
-  addEndpoint({ url, secret = makeId('whsec', 32, Math.random), enabledEvents = ['*'] }: WebhookEndpointOptions): Endpoint {
+  addEndpoint({ url, secret = makeId('whsec', 32, Math.random), enabledEvents = ['*'], connect = false }: WebhookEndpointOptions): Endpoint {
     if (!URL.canParse(url)) throw new TypeError(`Invalid webhook URL: ${url}`);
     const endpoint: Endpoint = {
       id: makeId('we', 24, Math.random),
@@ -135,19 +142,26 @@ export class WebhookDispatcher {
       url,
     };
     this.endpoints.set(endpoint.id, endpoint);
+    if (connect) this.connectEndpoints.add(endpoint.id);
     return endpoint;
   }
 
   /** False for an unknown id. Deliveries to the endpoint stop, held ones are dropped. */
   removeEndpoint(id: string): boolean {
     if (!this.endpoints.delete(id)) return false;
+    this.connectEndpoints.delete(id);
     for (const target of this.held) if (target.endpoint.id === id) this.held.delete(target);
     return true;
   }
 
-  /** Sends a new event to the endpoints enabled for it, or holds it for them. */
+  /**
+   * Sends a new event to the endpoints enabled for it, or holds it for them: an event of a connected account
+   * (with `account`) goes to the Connect endpoints, one of the platform to the others.
+   */
   dispatch(event: Stripe.Event): void {
+    const connected = event.account !== undefined;
     const targets = [...this.endpoints.values()]
+      .filter((endpoint) => this.connectEndpoints.has(endpoint.id) === connected)
       .filter((endpoint) => endpoint.enabled_events.includes('*') || endpoint.enabled_events.includes(event.type))
       .map((endpoint): Target => ({ event, endpoint, attempts: 0, delivered: false }));
     event.pending_webhooks = targets.length;

@@ -4,11 +4,16 @@ export type { SeedOptions } from './emulator.seed.js';
 export type { ChildListOrder } from './emulator.store.js';
 export {
   StripeEmulator,
+  type StripeEmulatorAccountOptions,
   type StripeEmulatorFault,
-  type StripeEmulatorObject,
-  type StripeEmulatorObjects,
-  type StripeEmulatorObjectType,
   type StripeEmulatorOptions,
   type StripeEmulatorStats,
 } from './emulator.server.js';
+export {
+  AccountControls,
+  StripeEmulatorAccount,
+  type StripeEmulatorObject,
+  type StripeEmulatorObjects,
+  type StripeEmulatorObjectType,
+} from './emulator.account-controls.js';
 export type { WebhookDelivery, WebhookEndpointOptions, WebhookOptions } from './emulator.webhooks.js';
