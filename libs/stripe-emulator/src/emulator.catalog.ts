@@ -1,7 +1,7 @@
 import type Stripe from 'stripe';
 import { productTemplate } from './emulator.fixtures.js';
 import { type Facts, idOf, type ObjectEntry } from './emulator.kinds.js';
-import { CATALOG_TERMS, catalogPrice, catalogProductId } from './emulator.seed.js';
+import { CATALOG_TERMS, catalogCreated, catalogPrice, catalogPriceId, catalogProductId } from './emulator.seed.js';
 
 /*
  * The products and prices of the generated catalog (emulator.seed.ts makes the prices), and the
@@ -97,11 +97,11 @@ export function catalogEntries(size: number, catalog: string): { product: Object
     const id = catalogProductId(product, catalog);
     const name = PRODUCT_NAMES[product] ?? `Add-on ${product + 1}`;
     productNames.set(id, name);
-    const own = CATALOG_TERMS.map(([interval, currency]) => {
-      const { price } = catalogPrice(product, interval, currency, catalog);
-      return new CatalogPriceEntry(price.id, price.created, id, product, interval, currency, catalog);
-    });
-    products.push(new CatalogProduct(id, own[0].created, name, own[0].id));
+    const created = catalogCreated(product);
+    const own = CATALOG_TERMS.map(
+      ([interval, currency]) => new CatalogPriceEntry(catalogPriceId(product, interval, currency, catalog), created, id, product, interval, currency, catalog),
+    );
+    products.push(new CatalogProduct(id, created, name, own[0].id));
     prices.push(...own);
   }
   return { product: products, price: prices };

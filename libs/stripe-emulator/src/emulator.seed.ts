@@ -335,24 +335,45 @@ const MONTHLY_AMOUNTS = [900, 1900, 2900, 4900, 9900, 500, 1500, 25000];
 const PRODUCT_CATALOG_SIZE = 20;
 export const CATALOG_CREATED = 1_600_000_000; // Sep 2020: the catalog predates every generated subscription
 
-/** The platform's catalog ids by key; see `platformPrices` for why only the platform's are kept. */
+/** The platform's catalog ids by key. */
 const catalogIds = new Map<string, string>();
+/** By catalog name, the digits a connected account's catalog ids are shifted by. */
+const catalogShifts = new Map<string, number[]>();
+const DIGIT_OF = new Int8Array(128);
+for (let digit = 0; digit < BASE; digit++) DIGIT_OF[ALPHANUMERIC.charCodeAt(digit)] = digit;
 
 /**
  * The ids of a fixed catalog shared by all seeds of one account, like one Stripe account's products and
  * prices. `catalog` names the account's catalog: '' for the platform, whose ids stay what they were before
- * there were connected accounts; another name gives other ids, so that ids stay unique across accounts.
+ * there were connected accounts. Another catalog's ids are the platform's with each alphanumeric shifted
+ * by digits of that catalog's own: unique within it as the platform's are, and apart from every other
+ * catalog's, yet cheap to make, as a thousand accounts make theirs on every render.
  */
 function catalogId(prefix: 'prod' | 'price', key: string, catalog: string): string {
-  const cacheKey = `${prefix}:${catalog}${key}`;
+  const cacheKey = `${prefix}:${key}`;
   let id = catalogIds.get(cacheKey);
   if (!id) {
     let hash = 0;
     for (const char of cacheKey) hash = Math.imul(hash ^ char.charCodeAt(0), 0x01000193);
     id = makeId(prefix, prefix === 'prod' ? 14 : 24, prng(hash));
-    if (catalog === '') catalogIds.set(cacheKey, id);
+    catalogIds.set(cacheKey, id);
   }
-  return id;
+  return catalog === '' ? id : shiftedId(id, prefix.length + 1, catalog);
+}
+
+function shiftedId(id: string, start: number, catalog: string): string {
+  let shift = catalogShifts.get(catalog);
+  if (!shift) {
+    let hash = 0x811c9dc5;
+    for (let i = 0; i < catalog.length; i++) hash = Math.imul(hash ^ catalog.charCodeAt(i), 0x01000193);
+    shift = randomDigits(24, prng(hash));
+    catalogShifts.set(catalog, shift);
+  }
+  const codes: number[] = [];
+  for (let i = 0; i < id.length; i++) {
+    codes.push(i < start ? id.charCodeAt(i) : ALPHANUMERIC.charCodeAt((DIGIT_OF[id.charCodeAt(i)] + shift[(i - start) % shift.length]) % BASE));
+  }
+  return String.fromCharCode.apply(null, codes);
 }
 
 export interface CatalogPrice {
@@ -408,12 +429,21 @@ export const CATALOG_TERMS: readonly (readonly [Interval, string])[] = (['month'
   CURRENCIES.map(([currency]) => [interval, currency] as const),
 );
 
+export function catalogPriceId(product: number, interval: Interval, currency: string, catalog: string): string {
+  return catalogId('price', `${product}:${interval}:${currency}`, catalog);
+}
+
+/** When the catalog's product (an index) and its prices were created. */
+export function catalogCreated(product: number): number {
+  return CATALOG_CREATED + product * DAY;
+}
+
 /** The catalog's price of `product` (an index) in one interval and currency. */
 export function catalogPrice(product: number, interval: Interval, currency: string, catalog: string): CatalogPrice {
-  const id = catalogId('price', `${product}:${interval}:${currency}`, catalog);
+  const id = catalogPriceId(product, interval, currency, catalog);
   const amount = MONTHLY_AMOUNTS[product % MONTHLY_AMOUNTS.length] * (interval === 'year' ? 10 : 1);
   const cached = catalog === '' ? platformPrices.get(id) : undefined;
-  return cached ?? makePrice(id, catalogProductId(product, catalog), interval, currency, amount, CATALOG_CREATED + product * DAY, catalog);
+  return cached ?? makePrice(id, catalogProductId(product, catalog), interval, currency, amount, catalogCreated(product), catalog);
 }
 
 export function catalogProductId(product: number, catalog: string): string {
