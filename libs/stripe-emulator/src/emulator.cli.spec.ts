@@ -15,7 +15,7 @@ describe('stripe-emulator CLI', () => {
     try {
       expect(lines).toHaveLength(1);
       const ready = JSON.parse(lines[0]) as { ready: boolean; url: string; port: number; subscriptions: number };
-      expect(ready).toEqual({ ready: true, url: emulator.url, port: emulator.port, subscriptions: 30 });
+      expect(ready).toEqual({ ready: true, url: emulator.url, port: emulator.port, subscriptions: 30, accounts: 0, platformAccountId: emulator.platformAccountId });
       expect(ready.port).toBeGreaterThan(0);
 
       const stripe = new Stripe('sk_test_123', { host: '127.0.0.1', port: ready.port, protocol: 'http', maxNetworkRetries: 0 });
@@ -67,8 +67,36 @@ describe('stripe-emulator CLI', () => {
     }
   });
 
+  it('makes the connected accounts the Connect flags ask for, each seeded with data of its own', async () => {
+    const lines: string[] = [];
+    const flags = ['--port', '0', '--seed', '6', '--now', String(NOW), '--max-invoices', '1', '--connect-accounts', '3', '--account-subscriptions', '4', '--account-customers', '2'];
+    const emulator = await main(flags, (line) => lines.push(line));
+    try {
+      expect(JSON.parse(lines[0])).toMatchObject({ subscriptions: 6, accounts: 3, platformAccountId: emulator.platformAccountId });
+      const stripe = new Stripe('sk_test_123', { ...emulator.clientOptions(), maxNetworkRetries: 0 });
+      const accounts = (await stripe.accounts.list()).data;
+      expect(accounts.map((account) => account.id).sort()).toEqual([...emulator.listAccountIds()].sort());
+      expect(accounts.map((account) => account.business_profile?.name).sort()).toEqual(['Connected account 1', 'Connected account 2', 'Connected account 3']);
+      for (const { id } of accounts) {
+        const subscriptions = await stripe.subscriptions.list({ status: 'all', limit: 100 }, { stripeAccount: id });
+        expect(subscriptions.data).toHaveLength(4);
+        expect(new Set(subscriptions.data.map((subscription) => subscription.customer)).size).toBe(2);
+        for (const subscription of subscriptions.data) expect(subscription.created).toBeLessThanOrEqual(NOW);
+        const stats = (await (await fetch(`${emulator.url}/_emulator/stats?account=${id}`)).json()) as { subscriptions: number; objects: Record<string, number> };
+        expect(stats.subscriptions).toBe(4);
+        expect(stats.objects.customer).toBe(2);
+      }
+      expect(emulator.listSubscriptionIds()).toHaveLength(6);
+      const listed = (await (await fetch(`${emulator.url}/_emulator/accounts/ids`)).json()) as { data: string[]; total: number };
+      expect(listed).toMatchObject({ data: accounts.map((account) => account.id), total: 3 });
+    } finally {
+      await emulator.stop();
+    }
+  });
+
   it.each([
     [['--seed', 'many'], /--seed: not a number/],
+    [['--port', '0', '--connect-accounts', '1.5'], /--connect-accounts must be an integer/],
     [['--port', '0', '--min-invoices', '4', '--max-invoices', '2'], /invoicesPerSubscription/],
     [['--colour', 'blue'], /Unknown option '--colour'/],
     [['--port', '0', '--error-share', '2'], /errorShare must be within 0..1/],

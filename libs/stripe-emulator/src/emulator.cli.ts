@@ -3,6 +3,7 @@
  * Runs the Stripe emulator in a process of its own, for benchmarks and manual runs:
  *
  *   stripe-emulator --seed 1000000 --latency 40 --jitter 20 --rate 100
+ *   stripe-emulator --seed 20000 --connect-accounts 1000 --account-subscriptions 20 --account-customers 20
  *
  * Flags (all optional):
  *   --port N          port on 127.0.0.1, default 12111; 0 picks a free one
@@ -26,21 +27,32 @@
  *   --rate N          requests per second before 429s, default 0: no limit
  *   --error-share F   share of requests answered 500, default 0
  *   --drop-share F    share of requests whose connection is closed unanswered, default 0
+ *   --connect-accounts N
+ *                     connected accounts to make, default 0; each is onboarded and seeded with data of its
+ *                     own (its own customers, catalog, subscriptions, invoices and payments), read with the
+ *                     `Stripe-Account: acct_…` header; the item, invoice, refund, seed-value and now flags
+ *                     apply to them too
+ *   --account-subscriptions N
+ *                     subscriptions of each connected account, default 20
+ *   --account-customers N
+ *                     distinct customers among each connected account's subscriptions, default half of them
  *
  * Every subscription's customer is a customer of the account, every item's price and its product
  * are in the catalog, and each subscription's newest invoices (one line per item) are paid by a
  * payment intent and a charge, or are open, void or draft as the subscription's status says.
  *
  * Once listening it prints one JSON line to stdout:
- *   {"ready":true,"url":"http://127.0.0.1:12111","port":12111,"subscriptions":1000000}
+ *   {"ready":true,"url":"http://127.0.0.1:12111","port":12111,"subscriptions":1000000,"accounts":0,"platformAccountId":"acct_…"}
  * SIGTERM or SIGINT stops it; it then exits with code 0.
  *
  * The control channel, on the same port, reports the true state to check a sync against. It needs
- * no API key, has no latency, faults or rate limit, and is not counted in the stats:
+ * no API key, has no latency, faults or rate limit, and is not counted in the stats. Its pages read
+ * the platform's data, or with `&account=acct_…` (`?account=` for stats) a connected account's:
  *   GET /_emulator/stats
- *     {"total":…,"byRoute":{"GET /v1/subscriptions":…},"rateLimited":…,"subscriptions":…,
+ *     {"total":…,"byRoute":{"GET /v1/subscriptions":…},"byAccount":{"platform":…,"acct_…":…},"rateLimited":…,"subscriptions":…,
  *      "objects":{"subscription":…,"customer":…,"product":…,"price":…,"invoice":…,"payment_intent":…,"charge":…,"refund":…},
- *      "events":…,"rssBytes":…}: `objects` counts what the lists serve (deleted customers and products are not counted).
+ *      "events":…,"accounts":…,"rssBytes":…}: `objects` counts what the lists serve (deleted customers and products are
+ *     not counted); the request counts and `accounts` (connected accounts) are the emulator's, whatever the account.
  *   GET /_emulator/subscriptions/ids?offset=0&limit=10000
  *     {"data":["sub_…",…],"total":…,"has_more":…}: ids of every status in list order (newest first,
  *     ties by id descending), the order `GET /v1/subscriptions?status=all` pages through them.
@@ -51,6 +63,9 @@
  *     {"data":["cus_…",…],"total":…,"has_more":…}: ids of one type (customer, product, price, invoice,
  *     payment_intent, charge, refund or subscription) in the order its list pages through them (newest
  *     first, ties by id descending; every status for subscriptions).
+ *   GET /_emulator/accounts/ids?offset=0&limit=10000
+ *     {"data":["acct_…",…],"total":…,"has_more":…}: the connected accounts in the order `GET /v1/accounts` pages
+ *     through them (newest first; deauthorized ones are left out, as there).
  */
 import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
@@ -74,6 +89,9 @@ const FLAGS = [
   'rate',
   'error-share',
   'drop-share',
+  'connect-accounts',
+  'account-subscriptions',
+  'account-customers',
 ] as const;
 
 type Flag = (typeof FLAGS)[number];
@@ -94,24 +112,33 @@ export async function main(argv: string[], print: (line: string) => void = (line
     minInvoices === undefined && maxInvoices === undefined
       ? undefined
       : [minInvoices ?? Math.min(1, maxInvoices!), maxInvoices ?? Math.max(3, minInvoices!)];
+  // What the platform's and the connected accounts' data share.
+  const shared = {
+    seed: number('seed-value'),
+    minItems: number('min-items'),
+    maxItems: number('max-items'),
+    invoicesPerSubscription,
+    refundShare: number('refund-share'),
+    now: number('now'),
+  };
+  const accounts = number('connect-accounts') ?? 0;
+  if (!Number.isInteger(accounts) || accounts < 0) throw new RangeError('--connect-accounts must be an integer >= 0');
   const emulator = await StripeEmulator.start({
     port: number('port') ?? 12111,
-    seed: {
-      subscriptions: number('seed') ?? 0,
-      seed: number('seed-value'),
-      minItems: number('min-items'),
-      maxItems: number('max-items'),
-      customers: number('customers'),
-      extraCustomers: number('extra-customers'),
-      invoicesPerSubscription,
-      refundShare: number('refund-share'),
-      now: number('now'),
-    },
+    seed: { ...shared, subscriptions: number('seed') ?? 0, customers: number('customers'), extraCustomers: number('extra-customers') },
     latency: { fixedMs: number('latency') ?? 0, jitterMs: number('jitter') },
     rateLimit: { perSecond: number('rate') ?? 0 },
     failures: { errorShare: number('error-share'), dropShare: number('drop-share') },
   });
-  print(JSON.stringify({ ready: true, url: emulator.url, port: emulator.port, subscriptions: number('seed') ?? 0 }));
+  try {
+    const seed = { ...shared, subscriptions: number('account-subscriptions') ?? 20, customers: number('account-customers') };
+    for (let i = 0; i < accounts; i++) emulator.createAccount({ businessName: `Connected account ${i + 1}`, seed });
+  } catch (error) {
+    await emulator.stop();
+    throw error;
+  }
+  const ready = { ready: true, url: emulator.url, port: emulator.port, subscriptions: number('seed') ?? 0, accounts, platformAccountId: emulator.platformAccountId };
+  print(JSON.stringify(ready));
   return emulator;
 }
 
