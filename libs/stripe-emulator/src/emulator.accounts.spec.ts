@@ -385,8 +385,12 @@ describe('StripeEmulator Connect: events, webhooks and deauthorization', () => {
     expectAccountInvalid(await rejection(stripe.accounts.retrieveCurrent(undefined, { stripeAccount: account })), account);
     expectAccountInvalid(await rejection(stripe.accounts.retrieve(account)), account);
     expect((await stripe.accounts.list()).data.map((listed) => listed.id)).not.toContain(account);
-    // The controls still reach its data; the account stays made.
+    // The controls still reach its data; the account stays made, and what happens in it no longer reaches the platform.
     expect(emulator.account(account).listSubscriptionIds()).toHaveLength(3);
+    const unsent = emulator.account(account).emitEvent('customer.updated', emulator.account(account).getObject('customer', emulator.account(account).listObjectIds('customer')[0])!);
+    await emulator.waitForWebhooks();
+    expect(unsent.pending_webhooks).toBe(0);
+    expect(receivedSince(from).connect.map((received) => received.id)).toEqual([event.id]);
     expect(emulator.listAccountIds()).toContain(account);
     expect(() => emulator.deauthorizeAccount(account)).toThrow(/already deauthorized/);
   });

@@ -134,7 +134,13 @@ export class AccountRegistry {
   private readonly hooks: AccountHooks;
 
   constructor(platformId: string | undefined, hooks: RegistryHooks) {
-    this.hooks = { ...hooks, nextBatch: () => this.batches++ };
+    const dispatch = (event: Stripe.Event) => {
+      // An account that revoked the platform's access sends it nothing more but the news of that.
+      const from = event.account === undefined ? undefined : this.connected.get(event.account);
+      if (from?.deauthorized && event.type !== 'account.application.deauthorized') return;
+      hooks.dispatch(event);
+    };
+    this.hooks = { now: hooks.now, dispatch, nextBatch: () => this.batches++ };
     const id = platformId ?? newAccountId(Math.random);
     checkAccountId(id);
     this.platform = this.newData(id, false);

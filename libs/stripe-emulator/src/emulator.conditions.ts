@@ -9,7 +9,11 @@ export interface StripeEmulatorLatency {
 }
 
 export interface StripeEmulatorRateLimit {
-  /** Requests per second over all API routes, as Stripe limits per account; bursts up to as many. 0: no limit. */
+  /**
+   * Requests per second over all API routes, bursts up to as many; 0: no limit. One limit for the key, whatever
+   * account a request acts as (its `Stripe-Account` header): the library paces all the accounts it reads with one
+   * key together, so the emulator counts them together.
+   */
   perSecond: number;
   /** Sent as `Retry-After` on 429s; Stripe documents no such header, so none by default. */
   retryAfterSeconds?: number;

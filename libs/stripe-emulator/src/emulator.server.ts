@@ -257,8 +257,9 @@ export class StripeEmulator extends AccountControls {
    * The connected account revokes the platform's access, as when its owner disconnects the platform:
    * emits `account.application.deauthorized` (with `account`, and the platform's Connect application
    * as `data.object`) to the Connect endpoints; from then on requests with its `Stripe-Account` header
-   * answer 403 `account_invalid`, `/v1/accounts/:id` too, and `GET /v1/accounts` leaves it out. Its
-   * data stays, for `reauthorizeAccount` and the controls. Throws if it is unknown or already deauthorized.
+   * answer 403 `account_invalid`, `/v1/accounts/:id` too, `GET /v1/accounts` leaves it out, and its
+   * later events reach no endpoint. Its data stays, for `reauthorizeAccount` and the controls. Throws if
+   * it is unknown or already deauthorized.
    */
   deauthorizeAccount(id: string): Stripe.Event {
     return this.authorize(id, false);
