@@ -118,9 +118,9 @@ export class StripeEmulatorAccount extends AccountControls {
     super();
   }
 
-  /** The account's Account object, as `GET /v1/account` with its `Stripe-Account` header answers. */
+  /** The account's Account object, as `GET /v1/account` with its `Stripe-Account` header answers: a fresh copy. */
   retrieve(): Stripe.Account {
-    return this.accounts.render(this.scope());
+    return structuredClone(this.accounts.render(this.scope()));
   }
 
   /** Throws once the account is deleted. */

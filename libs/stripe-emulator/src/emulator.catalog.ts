@@ -7,7 +7,7 @@ import { CATALOG_TERMS, catalogCreated, catalogPrice, catalogPriceId, catalogPro
  * The products and prices of the generated catalog (emulator.seed.ts makes the prices), and the
  * products of prices made up for clients, so that every price a subscription holds lists with its
  * product. The catalog is stored as compact entries rendered on demand: every connected account
- * has a catalog of its own, and a thousand of them as full objects would take a hundred megabytes.
+ * has a catalog of its own, and a thousand of them as full objects would take some 80 MB.
  */
 
 const PRODUCT_NAMES = [
@@ -49,6 +49,7 @@ export function productOfPrice(price: Stripe.Price): Stripe.Product {
   return productObject(id, productNames.get(id) ?? `Product of ${price.id}`, price.created, price.id);
 }
 
+/** A product of the catalog: a few fields, rendered on demand. */
 class CatalogProduct implements ObjectEntry {
   constructor(
     readonly id: string,
@@ -66,13 +67,14 @@ class CatalogProduct implements ObjectEntry {
   }
 }
 
+/** A price of the catalog, rendered from where it is in the catalog. */
 class CatalogPriceEntry implements ObjectEntry {
   constructor(
     readonly id: string,
     readonly created: number,
     private readonly productId: string,
     private readonly product: number,
-    private readonly interval: Stripe.Price.Recurring.Interval & ('month' | 'year'),
+    private readonly interval: 'month' | 'year',
     private readonly currency: string,
     private readonly catalog: string,
   ) {}

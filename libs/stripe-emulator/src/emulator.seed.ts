@@ -429,6 +429,7 @@ export const CATALOG_TERMS: readonly (readonly [Interval, string])[] = (['month'
   CURRENCIES.map(([currency]) => [interval, currency] as const),
 );
 
+/** The id of the catalog's price of `product` (an index) in one interval and currency, without building the price. */
 export function catalogPriceId(product: number, interval: Interval, currency: string, catalog: string): string {
   return catalogId('price', `${product}:${interval}:${currency}`, catalog);
 }
