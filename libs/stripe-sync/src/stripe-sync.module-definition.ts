@@ -9,6 +9,9 @@ import { SyncRunsController } from './http/sync-runs.controller.js';
 import type { StripeSyncModuleExtras, StripeSyncModuleOptions } from './interfaces/stripe-sync-options.interface.js';
 import type { MirroredObjectDefinition } from './objects/mirrored-object.js';
 import { BUILT_IN_OBJECTS, entitiesOf, parentsFirst } from './objects/mirrored-objects.js';
+import { accounts } from './objects/accounts/accounts.object.js';
+import { StripeAccounts } from './stripe/stripe-accounts.js';
+import type { AnyStripeAction } from './actions/stripe-sync.service.js';
 import { MirrorWriter } from './persistence/mirror.writer.js';
 import { BOOKKEEPING_ENTITIES } from './persistence/bookkeeping-entities.js';
 import { StripeReader } from './stripe/stripe-reader.js';
@@ -28,7 +31,9 @@ export const {
   // options resolve: they are given next to useFactory.
   .setExtras<StripeSyncModuleExtras>({ routePrefix: DEFAULT_ROUTE_PREFIX, isGlobal: false, objects: undefined }, (definition, extras) => {
     const prefix = resolveRoutePrefix(extras.routePrefix);
-    const objects = resolveObjects(extras.objects);
+    // Connected accounts are a type too: registered always, mirrored only with the `connect` option (known once
+    // the options resolve).
+    const objects = [accounts, ...resolveObjects(extras.objects)];
     return {
       ...definition,
       global: extras.isGlobal,
@@ -47,14 +52,20 @@ export const {
   })
   .build();
 
-/** Each type's action, built from its declaration, and the list of them all, parents first. */
+/** Each type's action, built from its declaration, and the list of the mirrored ones, parents first. */
 function actionProviders(objects: MirroredObjectDefinition[]): Provider[] {
   const actions: Provider[] = objects.map((object) => ({
     provide: object.service,
-    inject: [getDataSourceToken(), MirrorWriter, StripeReader, FullSyncService, STRIPE_SYNC_OPTIONS],
-    useFactory: (...[dataSource, writer, reader, fullSync, options]: ActionContext[keyof ActionContext][]) =>
-      new object.service(object, { dataSource, writer, reader, fullSync, options } as ActionContext),
+    inject: [getDataSourceToken(), MirrorWriter, StripeReader, StripeAccounts, FullSyncService, STRIPE_SYNC_OPTIONS],
+    useFactory: (...[dataSource, writer, reader, accounts, fullSync, options]: ActionContext[keyof ActionContext][]) =>
+      new object.service(object, { dataSource, writer, reader, accounts, fullSync, options } as ActionContext),
   }));
   const ordered = parentsFirst(objects);
-  return [...actions, { provide: MIRRORED_ACTIONS, inject: ordered.map((object) => object.service), useFactory: (...all: unknown[]) => all }];
+  const mirrored: Provider = {
+    provide: MIRRORED_ACTIONS,
+    inject: [StripeAccounts, ...ordered.map((object) => object.service)],
+    useFactory: (connected: StripeAccounts, ...all: AnyStripeAction[]) =>
+      all.filter((action) => connected.connect || (action.definition as MirroredObjectDefinition) !== accounts),
+  };
+  return [...actions, mirrored];
 }

@@ -6,6 +6,8 @@ import { StripeSyncService } from './actions/stripe-sync.service.js';
 import { StripeSyncAdminGuard } from './http/stripe-sync-admin.guard.js';
 import type { StripeSyncModuleOptions } from './interfaces/stripe-sync-options.interface.js';
 import { BUILT_IN_OBJECTS, entitiesOf } from './objects/mirrored-objects.js';
+import { accounts } from './objects/accounts/accounts.object.js';
+import { StripeAccounts } from './stripe/stripe-accounts.js';
 import { BOOKKEEPING_ENTITIES } from './persistence/bookkeeping-entities.js';
 import { MirrorWriter } from './persistence/mirror.writer.js';
 import { SyncRunStore } from './persistence/sync-run.store.js';
@@ -26,7 +28,7 @@ import { StripeWebhookVerifier } from './webhooks/stripe-webhook.verifier.js';
 import { RequestBodyCapture } from './http/request-body.capture.js';
 
 /** Every table the module owns, mirrored types and bookkeeping; `autoLoadEntities: true` picks them up, or list them yourself. */
-export const STRIPE_SYNC_ENTITIES = [...entitiesOf(Object.values(BUILT_IN_OBJECTS)), ...BOOKKEEPING_ENTITIES];
+export const STRIPE_SYNC_ENTITIES = [...entitiesOf([accounts, ...Object.values(BUILT_IN_OBJECTS)]), ...BOOKKEEPING_ENTITIES];
 
 @Module({
   imports: [DiscoveryModule],
@@ -43,6 +45,7 @@ export const STRIPE_SYNC_ENTITIES = [...entitiesOf(Object.values(BUILT_IN_OBJECT
     },
     stripeClientProvider,
     StripeReader,
+    StripeAccounts,
     MirrorWriter,
     SyncRunStore,
     SyncLeases,

@@ -39,6 +39,8 @@ export function resolveStripeSyncOptions(options: StripeSyncModuleOptions | unde
     requestsPerSecond,
     pastDueIsActive = false,
     jsonBodyLimit = DEFAULT_JSON_BODY_LIMIT,
+    connect = false,
+    connectWebhookSecret,
   } = options;
 
   if (typeof apiKey !== 'string' || apiKey.trim() === '') {
@@ -65,12 +67,15 @@ export function resolveStripeSyncOptions(options: StripeSyncModuleOptions | unde
   if (stripe.protocol !== undefined && stripe.protocol !== 'http' && stripe.protocol !== 'https') {
     throw new StripeSyncOptionsError('stripe.protocol', 'must be "http" or "https"');
   }
-  const webhookSecrets = webhookSecret === undefined ? [] : [webhookSecret].flat();
-  if (webhookSecrets.length === 0 && webhookSecret !== undefined) {
-    throw new StripeSyncOptionsError('webhookSecret', 'must be a signing secret (whsec_…) or a list of them');
-  }
-  if (webhookSecrets.some((secret) => typeof secret !== 'string' || !secret.startsWith('whsec_'))) {
-    throw new StripeSyncOptionsError('webhookSecret', 'must be a signing secret (whsec_…) or a list of them');
+  const webhookSecrets = signingSecrets('webhookSecret', webhookSecret);
+  const connectWebhookSecrets = signingSecrets('connectWebhookSecret', connectWebhookSecret);
+  if (
+    connect !== false &&
+    (typeof connect !== 'object' ||
+      connect === null ||
+      !(connect.accounts === 'all' || (Array.isArray(connect.accounts) && connect.accounts.every((id) => typeof id === 'string' && /^acct_[A-Za-z0-9]+$/.test(id)))))
+  ) {
+    throw new StripeSyncOptionsError('connect', "must be false, { accounts: 'all' } or { accounts: ['acct_…', …] }");
   }
   if (!Number.isInteger(webhookTolerance) || webhookTolerance < 1) {
     throw new StripeSyncOptionsError('webhookTolerance', 'must be a whole number of seconds');
@@ -94,7 +99,17 @@ export function resolveStripeSyncOptions(options: StripeSyncModuleOptions | unde
     requestsPerSecond: rate,
     pastDueIsActive,
     jsonBodyLimit,
+    connect,
+    connectWebhookSecrets,
   };
+}
+
+function signingSecrets(option: string, value: string | string[] | undefined): string[] {
+  const secrets = value === undefined ? [] : [value].flat();
+  if ((value !== undefined && secrets.length === 0) || secrets.some((secret) => typeof secret !== 'string' || !secret.startsWith('whsec_'))) {
+    throw new StripeSyncOptionsError(option, 'must be a signing secret (whsec_…) or a list of them');
+  }
+  return secrets;
 }
 
 /** The types `objects` names, built-in or declared by the app; default every built-in one. */

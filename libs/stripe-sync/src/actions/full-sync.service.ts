@@ -7,26 +7,36 @@ import { LeaseLostError, type SyncLease, SyncLeases } from '../persistence/sync-
 import { type RunState, SyncRunStore } from '../persistence/sync-run.store.js';
 import { describeError } from '../stripe/stripe-errors.js';
 import { STRIPE_SYNC_OPTIONS } from '../stripe-sync.constants.js';
+import { mapWithConcurrency } from './concurrency.js';
 import { RequestTally } from './stripe-action.service.js';
 import { SyncAlreadyRunningError } from './stripe-action.errors.js';
-import type { StartedSyncAll, SyncAllSummary } from './stripe-action.interfaces.js';
+import type { AccountSyncSummary, StartedSyncAll, SyncAllSummary } from './stripe-action.interfaces.js';
 import { Backfill, type BackfillSource } from './stripe-backfill.js';
 
 /** `object` of a run of the whole account. */
 export const WHOLE_ACCOUNT = 'all';
 
+/** Connected accounts synced at once in a run of the whole account: with many small ones, their latency, not the pace, would otherwise set the speed. */
+const ACCOUNTS_AT_ONCE = 32;
+
 type Source = BackfillSource<MirrorEntity>;
 
+/** The types of one connected account, parents first. */
+export interface AccountSources {
+  account: string;
+  sources: Source[];
+}
+
 /**
- * The lifecycle of full syncs, the same for every type: the leases that let one instance at a time run a type, the
- * run rows that let a run be resumed, the backfill of each type, the sweep that follows it, and the summary. A run
- * of the whole account runs each type under one run id, parents first, and goes on with the other types when one
- * fails.
+ * The lifecycle of full syncs, the same for every type: the leases that let one instance at a time run a type for
+ * an account, the run rows that let a run be resumed, the backfill of each type, the sweep that follows it, and the
+ * summary. A run of the whole account runs each of the platform's types under one run id, parents first, then the
+ * connected accounts', many accounts at once; it goes on with the other types and accounts when one fails.
  */
 @Injectable()
 export class FullSyncService {
   private readonly logger = new Logger('StripeSyncFullSync');
-  /** Types with a full sync under way in this process, with its run id once it is open. */
+  /** Leases of full syncs under way in this process, with their run ids once they are open. */
   private readonly running = new Map<string, string | undefined>();
 
   constructor(
@@ -36,29 +46,33 @@ export class FullSyncService {
     @Inject(STRIPE_SYNC_OPTIONS) private readonly options: Pick<ResolvedStripeSyncOptions, 'parallelism'>,
   ) {}
 
-  /** Starts (or resumes) a full sync of one type; answers its run id once it holds the type's lease. */
-  start([source]: [Source]): Promise<StartedSyncAll> {
+  /** Starts (or resumes) a full sync of one type for one account; answers its run id once it holds the lease. */
+  start(source: Source): Promise<StartedSyncAll> {
     return this.open([source], source.objectName, async () => {
-      const state = (await this.resumed(source.objectName)) ?? (await this.runs.start(source.objectName));
-      return { run: state.run, complete: (leases) => this.completeType(source, state, leases[0]) };
+      const state = await this.stateOf(source, null);
+      return { run: state.run, complete: ([lease]) => this.completeType(source, state, lease) };
     });
   }
 
-  /** Starts (or resumes) one run of every type in `sources`, in that order (parents first). */
-  startWholeAccount(sources: Source[]): Promise<StartedSyncAll> {
-    return this.open(sources, WHOLE_ACCOUNT, async () => {
-      const parent = (await this.resumed(WHOLE_ACCOUNT))?.run ?? (await this.runs.startParent(WHOLE_ACCOUNT));
-      return { run: parent, complete: (leases) => this.completeWholeAccount(parent, sources, leases) };
+  /**
+   * Starts (or resumes) one run of every type in `platform`, in that order (parents first), then of the connected
+   * accounts `connected` answers once the platform's types are done (their list is one of those types). With
+   * `account`, the run is one connected account's, and `platform` its types.
+   */
+  startWholeAccount(platform: Source[], connected: () => Promise<AccountSources[]> = async () => [], account: string | null = null): Promise<StartedSyncAll> {
+    return this.open(platform, WHOLE_ACCOUNT, async () => {
+      const parent = (await this.resumed(WHOLE_ACCOUNT, account))?.run ?? (await this.runs.startParent(WHOLE_ACCOUNT, account));
+      return { run: parent, complete: (leases) => this.completeWholeAccount(parent, platform, leases, connected) };
     });
   }
 
-  /** Takes every type's lease (or none), opens the run, and completes it in the background. */
+  /** Takes the lease of every source (or none), opens the run, and completes it in the background. */
   private async open(
     sources: Source[],
     scope: string,
     openRun: () => Promise<{ run: StripeSyncRun; complete: (leases: SyncLease[]) => Promise<SyncAllSummary> }>,
   ): Promise<StartedSyncAll> {
-    const names = sources.map((source) => source.objectName);
+    const names = sources.map(leaseName);
     const busy = names.find((name) => this.running.has(name));
     if (busy !== undefined) throw new SyncAlreadyRunningError(scope, this.running.get(busy));
     for (const name of names) this.running.set(name, undefined);
@@ -69,7 +83,7 @@ export class FullSyncService {
       for (const name of names) this.running.delete(name);
     };
     try {
-      leases = await this.acquireAll(names, scope);
+      leases = await this.acquireAll(sources, scope);
       const { run, complete } = await openRun();
       for (const name of names) this.running.set(name, run.id);
       const done = complete(leases).finally(finish);
@@ -81,14 +95,14 @@ export class FullSyncService {
     }
   }
 
-  /** One lease per type, `sync-all:<type>`, so that a run of one type and a run of the account exclude each other. */
-  private async acquireAll(names: string[], scope: string): Promise<SyncLease[]> {
+  /** One lease per type and account, so that a run of one type and a run of the whole account exclude each other. */
+  private async acquireAll(sources: Source[], scope: string): Promise<SyncLease[]> {
     const held: SyncLease[] = [];
-    for (const name of names) {
-      const lease = await this.leases.acquire(`sync-all:${name}`);
+    for (const source of sources) {
+      const lease = await this.leases.acquire(leaseName(source));
       if (!lease) {
         await Promise.all(held.map((other) => other.release()));
-        const running = await this.runs.running(name);
+        const running = await this.runs.running(source.objectName, source.runAccount);
         throw new SyncAlreadyRunningError(scope, running?.parentRunId ?? running?.id);
       }
       held.push(lease);
@@ -96,38 +110,69 @@ export class FullSyncService {
     return held;
   }
 
-  /** The latest unfinished run of `object`, marked running again. */
-  private async resumed(object: string): Promise<RunState | null> {
-    const unfinished = await this.runs.unfinished(object);
+  /** The unfinished run of the source's type and account, resumed, or a new one. */
+  private async stateOf(source: Source, parentRunId: string | null): Promise<RunState> {
+    const state = (await this.resumed(source.objectName, source.runAccount)) ?? (await this.runs.start(source.objectName, parentRunId, source.runAccount));
+    if (parentRunId) state.run.parentRunId = parentRunId;
+    return state;
+  }
+
+  /** The latest unfinished run of `object` for `account`, marked running again. */
+  private async resumed(object: string, account: string | null): Promise<RunState | null> {
+    const unfinished = await this.runs.unfinished(object, account);
     if (!unfinished) return null;
-    this.logger.log(`Resuming the unfinished full sync ${unfinished.run.id} (${object})`);
+    this.logger.log(`Resuming the unfinished full sync ${unfinished.run.id} (${object}${account ? ` of ${account}` : ''})`);
     unfinished.run.status = 'running';
     unfinished.run.error = null;
     await this.runs.save(unfinished.run);
     return unfinished;
   }
 
-  private async completeWholeAccount(parent: StripeSyncRun, sources: Source[], leases: SyncLease[]): Promise<SyncAllSummary> {
-    const completed = new Map((await this.runs.children(parent.id)).filter((run) => run.status === 'completed').map((run) => [run.object, run]));
-    const summaries: SyncAllSummary[] = [];
+  private async completeWholeAccount(
+    parent: StripeSyncRun,
+    platform: Source[],
+    leases: SyncLease[],
+    connected: () => Promise<AccountSources[]>,
+  ): Promise<SyncAllSummary> {
+    const completed = new Map(
+      (await this.runs.children(parent.id)).filter((run) => run.status === 'completed').map((run) => [`${run.object}:${run.account ?? ''}`, run]),
+    );
     let failure: unknown;
-    for (const [i, source] of sources.entries()) {
-      const done = completed.get(source.objectName);
-      if (done) {
-        summaries.push(summaryOf(done));
-        continue;
-      }
+    // The other types and accounts still run: each sweeps only what its own completed run did not see.
+    const runType = async (source: Source, lease: SyncLease | null): Promise<SyncAllSummary | null> => {
+      const done = completed.get(`${source.objectName}:${source.runAccount ?? ''}`);
+      if (done) return summaryOf(done);
       try {
-        const state = (await this.resumed(source.objectName)) ?? (await this.runs.start(source.objectName, parent.id));
-        state.run.parentRunId = parent.id;
-        summaries.push(await this.completeType(source, state, leases[i]));
+        const held = lease ?? (await this.leases.acquire(leaseName(source)));
+        if (!held) throw new SyncAlreadyRunningError(source.objectName);
+        try {
+          return await this.completeType(source, await this.stateOf(source, parent.id), held);
+        } finally {
+          if (!lease) await held.release().catch(() => undefined);
+        }
       } catch (error) {
-        // The other types still run: each sweeps only what its own completed run did not see.
         failure ??= error;
-        if (error instanceof LeaseLostError) break;
+        return null;
       }
+    };
+
+    const summaries: SyncAllSummary[] = [];
+    for (const [i, source] of platform.entries()) {
+      const summary = await runType(source, leases[i]);
+      if (summary) summaries.push(summary);
+      if (failure instanceof LeaseLostError) break;
     }
-    for (const summary of summaries) addUp(parent, summary);
+    const accounts = failure instanceof LeaseLostError ? [] : await connected().catch((error: unknown) => ((failure ??= error), []));
+    const perAccount = await mapWithConcurrency(accounts, ACCOUNTS_AT_ONCE, async ({ account, sources }) => {
+      const runs: SyncAllSummary[] = [];
+      for (const source of sources) {
+        const summary = await runType(source, null);
+        if (summary) runs.push(summary);
+      }
+      return accountSummary(account, runs, sources.length);
+    });
+
+    for (const summary of [...summaries, ...perAccount]) addUp(parent, summary);
     if (failure !== undefined) {
       await this.recordFailure(parent, failure, leases);
       throw failure;
@@ -136,7 +181,7 @@ export class FullSyncService {
     parent.error = null;
     parent.finishedAt = new Date();
     await this.runs.save(parent);
-    return { ...summaryOf(parent), objects: summaries };
+    return { ...summaryOf(parent), objects: summaries, ...(accounts.length > 0 && { accounts: perAccount }) };
   }
 
   private async completeType(source: Source, state: RunState, lease: SyncLease): Promise<SyncAllSummary> {
@@ -145,7 +190,7 @@ export class FullSyncService {
     tally.count = run.requests;
     try {
       await new Backfill(source, this.writer, this.runs, state, tally, this.options.parallelism, lease, this.logger).execute();
-      run.softDeleted = await this.writer.sweep(source.tables, run.startedAt, new Date(), (manager) => lease.check(manager, { extend: true }));
+      run.softDeleted = await this.writer.sweep(source.tables, run.startedAt, new Date(), source.sweeps, (manager) => lease.check(manager, { extend: true }));
     } catch (error) {
       await this.recordFailure(run, error, [lease]);
       throw error;
@@ -170,11 +215,17 @@ export class FullSyncService {
   }
 }
 
+/** `sync-all:<type>` for the platform, `sync-all:<type>:<account>` for a connected account. */
+function leaseName(source: Source): string {
+  return `sync-all:${source.objectName}${source.runAccount ? `:${source.runAccount}` : ''}`;
+}
+
 function summaryOf(run: StripeSyncRun): SyncAllSummary {
   const finishedAt = run.finishedAt ?? new Date();
   return {
     runId: run.id,
     object: run.object,
+    ...(run.account && { account: run.account }),
     seen: run.seen,
     inserted: run.inserted,
     updated: run.updated,
@@ -187,7 +238,15 @@ function summaryOf(run: StripeSyncRun): SyncAllSummary {
   };
 }
 
-/** Adds a type's counts to the run of the whole account. */
-function addUp(parent: StripeSyncRun, summary: SyncAllSummary): void {
-  for (const key of ['seen', 'inserted', 'updated', 'softDeleted', 'restored', 'requests'] as const) parent[key] += summary[key];
+const COUNTS = ['seen', 'inserted', 'updated', 'softDeleted', 'restored', 'requests'] as const;
+
+/** Adds a type's (or an account's) counts to the run of the whole account. */
+function addUp(parent: StripeSyncRun, summary: Pick<SyncAllSummary, (typeof COUNTS)[number]>): void {
+  for (const key of COUNTS) parent[key] += summary[key];
+}
+
+function accountSummary(account: string, runs: SyncAllSummary[], types: number): AccountSyncSummary {
+  const summary: AccountSyncSummary = { account, completed: runs.length === types, seen: 0, inserted: 0, updated: 0, softDeleted: 0, restored: 0, requests: 0 };
+  for (const run of runs) for (const key of COUNTS) summary[key] += run[key];
+  return summary;
 }

@@ -2,6 +2,8 @@
 export interface SyncAllSummary {
   runId: string;
   object: string;
+  /** The connected account the run was for; absent for the platform's own objects. */
+  account?: string;
   seen: number;
   inserted: number;
   updated: number;
@@ -11,8 +13,23 @@ export interface SyncAllSummary {
   startedAt: string;
   finishedAt: string;
   durationMs: number;
-  /** A run of the whole account: the run of each type, in the order they ran. */
+  /** A run of the whole account: the run of each of the platform's types, in the order they ran. */
   objects?: SyncAllSummary[];
+  /** A run of the whole account with Connect: what it did for each connected account. */
+  accounts?: AccountSyncSummary[];
+}
+
+/** The runs of one connected account's types in a run of the whole account, added up. */
+export interface AccountSyncSummary {
+  account: string;
+  /** Whether every type of the account completed. */
+  completed: boolean;
+  seen: number;
+  inserted: number;
+  updated: number;
+  softDeleted: number;
+  restored: number;
+  requests: number;
 }
 
 /** A full sync that started: its run id at once, and its summary when it ends. */

@@ -5,6 +5,7 @@ import type { MirrorEntity, MirrorRow } from '../persistence/mirror-entity.inter
 import type { ChildRows, MirrorRecord, MirrorTables, MirrorWriter } from '../persistence/mirror.writer.js';
 import { describeError, isResourceMissing } from '../stripe/stripe-errors.js';
 import type { StripePage, StripeReader } from '../stripe/stripe-reader.js';
+import type { AccountScope, StripeAccounts } from '../stripe/stripe-accounts.js';
 import { KeyedMutex, mapWithConcurrency } from './concurrency.js';
 import type { FullSyncService } from './full-sync.service.js';
 import { InvalidStripeObjectError, MirrorObjectNotFoundError } from './stripe-action.errors.js';
@@ -35,8 +36,14 @@ export interface ActionContext {
   dataSource: DataSource;
   writer: MirrorWriter;
   reader: StripeReader;
+  accounts: StripeAccounts;
   fullSync: FullSyncService;
   options: Pick<ResolvedStripeSyncOptions, 'concurrency'>;
+}
+
+/** The connected account an operation is for (`account: 'acct_…'`); without one, the platform's own objects. */
+export interface ForAccount {
+  account?: string | null;
 }
 
 type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
@@ -48,13 +55,12 @@ const ANY_ID = /^[A-Za-z0-9_.:-]+$/;
  * All the logic that keeps a mirror of one kind of Stripe object, driven by its declaration (a port of
  * django-stripe's `StripeSyncActionMixin`). Each type's injectable service is a subclass, often empty.
  */
-export class StripeActionService<TEntity extends MirrorEntity & { created: Date }, TObject extends StripeObject>
-  implements BackfillSource<TEntity>
-{
+export class StripeActionService<TEntity extends MirrorEntity & { created: Date }, TObject extends StripeObject> {
   readonly tables: MirrorTables<TEntity>;
   protected readonly repository: Repository<TEntity>;
   protected readonly writer: MirrorWriter;
   protected readonly stripe: StripeReader;
+  private readonly accounts: StripeAccounts;
   private readonly fullSync: FullSyncService;
   private readonly concurrency: number;
   /** Events about one object are applied one at a time, so "is the stored row newer?" stays true until the write. */
@@ -67,6 +73,7 @@ export class StripeActionService<TEntity extends MirrorEntity & { created: Date 
     this.repository = context.dataSource.getRepository(definition.entity);
     this.writer = context.writer;
     this.stripe = context.reader;
+    this.accounts = context.accounts;
     this.fullSync = context.fullSync;
     this.concurrency = context.options.concurrency;
     this.tables = {
@@ -81,12 +88,13 @@ export class StripeActionService<TEntity extends MirrorEntity & { created: Date 
   }
 
   /** Upserts one Stripe object and its children, as data true now; returns the mirrored row. */
-  async sync(object: TObject): Promise<TEntity> {
+  async sync(object: TObject, { account }: ForAccount = {}): Promise<TEntity> {
     this.assertObject(object, 'object');
-    const record = await this.toRecord(object, new RequestTally(), true).catch((error: unknown) => {
+    const scope = await this.scope(account);
+    const record = await this.toRecord(object, new RequestTally(), scope, true).catch((error: unknown) => {
       throw error instanceof InvalidStripeObjectError ? error.within('object') : error;
     });
-    await this.writer.write(this.tables, [record], new Date());
+    await this.writer.write(this.tables, [record], new Date(), { account: scope.column });
     return this.findOne(object.id);
   }
 
@@ -95,40 +103,40 @@ export class StripeActionService<TEntity extends MirrorEntity & { created: Date 
    * when the stored row is from the same second, which is newer cannot be told, so the object is retrieved from
    * Stripe instead. An event of a `deletedEventTypes` type soft-deletes the row.
    */
-  syncFromEvent(object: TObject, eventCreated: number, eventType?: string): Promise<EventApplication> {
+  syncFromEvent(object: TObject, eventCreated: number, eventType?: string, { account }: ForAccount = {}): Promise<EventApplication> {
     this.assertObject(object, 'event.data.object');
     const deleted = isDeletedStub(object) || (eventType !== undefined && (this.definition.deletedEventTypes ?? []).includes(eventType));
-    return this.eventLocks.run(object.id, () => this.applyEventObject(object, eventCreated, deleted));
+    return this.eventLocks.run(object.id, async () => this.applyEventObject(object, eventCreated, deleted, await this.scope(account)));
   }
 
-  private async applyEventObject(object: TObject, eventCreated: number, deleted: boolean): Promise<EventApplication> {
+  private async applyEventObject(object: TObject, eventCreated: number, deleted: boolean, scope: AccountScope): Promise<EventApplication> {
     // The change happened within the event's second: its data is at least that recent.
     const eventTime = new Date(eventCreated * 1000 + 999);
     const stored = await this.writer.observedAt(this.tables, object.id);
     const storedSecond = stored && Math.floor(stored.getTime() / 1000);
     if (storedSecond !== undefined && storedSecond > eventCreated) return 'stale';
-    if (storedSecond !== eventCreated) return this.writeObserved(object, eventTime, deleted, 'applied');
+    if (storedSecond !== eventCreated) return this.writeObserved(object, eventTime, deleted, 'applied', scope);
     const requestedAt = new Date();
     // Retrieved after the event arrived, so newer than it, whatever the clocks say.
     const observedAt = () => new Date(Math.max(requestedAt.getTime(), stored!.getTime()));
     let fresh: TObject;
     try {
-      fresh = await this.retrieve(object.id);
+      fresh = await this.retrieve(object.id, scope);
     } catch (error) {
       if (!isResourceMissing(error)) throw error;
-      return this.writeObserved(object, observedAt(), true, 'refetched');
+      return this.writeObserved(object, observedAt(), true, 'refetched', scope);
     }
-    return this.writeObserved(fresh, observedAt(), isDeletedStub(fresh), 'refetched');
+    return this.writeObserved(fresh, observedAt(), isDeletedStub(fresh), 'refetched', scope);
   }
 
   /** Writes (or soft-deletes) the object as observed at `observedAt`; `stale` when the stored row is newer. */
-  private async writeObserved(object: TObject, observedAt: Date, deleted: boolean, written: EventApplication): Promise<EventApplication> {
+  private async writeObserved(object: TObject, observedAt: Date, deleted: boolean, written: EventApplication, scope: AccountScope): Promise<EventApplication> {
     if (deleted && !this.isMappable(object)) {
       const result = await this.writer.softDelete(this.tables, object.id, observedAt);
       return result === 'kept' ? 'stale' : 'deleted';
     }
-    const record = { ...(await this.toRecord(object, new RequestTally())), deleted };
-    if (!(await this.writer.writeOne(this.tables, record, observedAt))) return 'stale';
+    const record = { ...(await this.toRecord(object, new RequestTally(), scope)), deleted };
+    if (!(await this.writer.writeOne(this.tables, record, observedAt, scope.column))) return 'stale';
     return deleted ? 'deleted' : written;
   }
 
@@ -136,28 +144,46 @@ export class StripeActionService<TEntity extends MirrorEntity & { created: Date 
    * Pages through every object and upserts each page in one transaction. Only when every page was written are
    * rows Stripe no longer returned soft-deleted; a failed run soft-deletes nothing, and the next call resumes it.
    */
-  async syncAll(): Promise<SyncAllSummary> {
-    return (await this.startSyncAll()).done;
+  async syncAll(options: ForAccount = {}): Promise<SyncAllSummary> {
+    return (await this.startSyncAll(options)).done;
   }
 
   /**
    * Starts (or resumes) a full sync; answers its run id at once, and `done` when it ends. One runs at a time
    * across every instance sharing the database: the others get `SyncAlreadyRunningError` with its run id.
    */
-  startSyncAll(): Promise<StartedSyncAll> {
-    return this.fullSync.start([this]);
+  async startSyncAll({ account }: ForAccount = {}): Promise<StartedSyncAll> {
+    return this.fullSync.start(this.sourceFor(await this.scope(account)));
+  }
+
+  /** The scope of an operation: a type only the platform has is always read as the platform's. */
+  private scope(account: string | null | undefined): Promise<AccountScope> {
+    return this.accounts.scope(this.definition.platformOnly ? null : account);
+  }
+
+  /** What a full sync of this type for one account pages through. */
+  sourceFor(scope: AccountScope): BackfillSource<TEntity> {
+    return {
+      objectName: this.objectName,
+      tables: this.tables,
+      account: scope.column,
+      sweeps: scope.sweeps,
+      runAccount: scope.header,
+      fetchPage: (request, tally) => this.fetchPage(request, tally, scope),
+    };
   }
 
   /** Retrieves each id; ids Stripe no longer has are soft-deleted; one id's failure does not stop the others. */
-  async syncByIds(ids: string[]): Promise<SyncByIdsResult> {
+  async syncByIds(ids: string[], { account }: ForAccount = {}): Promise<SyncByIdsResult> {
     const unique = [...new Set(ids)];
     const observedAt = new Date();
     const tally = new RequestTally();
+    const scope = await this.scope(account);
     const outcomes = await mapWithConcurrency(unique, this.concurrency, (id) =>
       settle(async () => {
         tally.count++;
-        const object = await this.retrieve(id);
-        return isDeletedStub(object) ? null : this.toRecord(object, tally);
+        const object = await this.retrieve(id, scope);
+        return isDeletedStub(object) ? null : this.toRecord(object, tally, scope);
       }),
     );
     const result: SyncByIdsResult = { synced: [], missing: [], failed: [] };
@@ -172,23 +198,24 @@ export class StripeActionService<TEntity extends MirrorEntity & { created: Date 
         result.failed.push({ id: unique[i], error: describeError(outcome.error) });
       }
     });
-    await this.writer.write(this.tables, records, observedAt);
+    await this.writer.write(this.tables, records, observedAt, { account: scope.column });
     for (const id of result.missing) await this.writer.softDelete(this.tables, id, observedAt);
     return result;
   }
 
   /** Upserts objects given as data, without calling Stripe: all of them or, on any error, none. */
-  async syncBatch(batch: TObject[]): Promise<SyncBatchResult> {
+  async syncBatch(batch: TObject[], { account }: ForAccount = {}): Promise<SyncBatchResult> {
     batch.forEach((object, i) => this.assertObject(object, `batch[${i}]`, this.definition.idPrefixes));
     const observedAt = new Date();
+    const scope = await this.scope(account);
     const records = await Promise.all(
       batch.map((object, i) =>
-        this.toRecord(object, null, true).catch((error: unknown) => {
+        this.toRecord(object, null, scope, true).catch((error: unknown) => {
           throw error instanceof InvalidStripeObjectError ? error.within(`batch[${i}]`) : error;
         }),
       ),
     );
-    await this.writer.write(this.tables, records, observedAt);
+    await this.writer.write(this.tables, records, observedAt, { account: scope.column });
     return { synced: [...new Set(records.map((record) => record.row.id))] };
   }
 
@@ -241,27 +268,26 @@ export class StripeActionService<TEntity extends MirrorEntity & { created: Date 
   }
 
   /** One page of a full sync: 100 objects of a `created` range, newest first, mapped with their children. */
-  async fetchPage(request: PageRequest, tally: RequestTally): Promise<FetchedPage<TEntity>> {
+  private async fetchPage(request: PageRequest, tally: RequestTally, scope: AccountScope): Promise<FetchedPage<TEntity>> {
     const requestedAt = new Date();
     tally.count++;
-    const page = await this.listPage(request);
-    const records = await mapWithConcurrency(page.data, this.concurrency, (object) => this.toRecord(object, tally));
+    const page = await this.listPage(request, scope);
+    const records = await mapWithConcurrency(page.data, this.concurrency, (object) => this.toRecord(object, tally, scope));
     return { records, created: page.data.map((object) => createdOf(object)), requestedAt, hasMore: page.has_more };
   }
 
-  protected listPage({ startingAfter, createdGte, createdLt }: PageRequest): Promise<StripePage<TObject>> {
+  protected listPage({ startingAfter, createdGte, createdLt }: PageRequest, scope: AccountScope): Promise<StripePage<TObject>> {
     const { path, params } = this.definition.list;
-    return this.stripe.list(path, {
-      ...params,
-      limit: PAGE_SIZE,
-      starting_after: startingAfter,
-      created: { gte: createdGte, lt: createdLt ?? undefined },
-    });
+    return this.stripe.list(
+      path,
+      { ...params, limit: PAGE_SIZE, starting_after: startingAfter, created: { gte: createdGte, lt: createdLt ?? undefined } },
+      scope.header,
+    );
   }
 
-  protected retrieve(id: string): Promise<TObject> {
+  protected retrieve(id: string, scope: AccountScope): Promise<TObject> {
     const path = this.definition.retrievePath?.(id) ?? `${this.definition.list.path}/${encodeURIComponent(id)}`;
-    return this.stripe.retrieve(path);
+    return this.stripe.retrieve(path, scope.header);
   }
 
   /**
@@ -269,14 +295,14 @@ export class StripeActionService<TEntity extends MirrorEntity & { created: Date 
    * the requests counted); without one no request is made and a partial child list is written as partial.
    * `strict` for objects given as data, not sent by Stripe: their fields must also keep to the documented values.
    */
-  protected async toRecord(object: TObject, tally: RequestTally | null, strict = false): Promise<MirrorRecord<TEntity>> {
+  protected async toRecord(object: TObject, tally: RequestTally | null, scope: AccountScope, strict = false): Promise<MirrorRecord<TEntity>> {
     const read = new StripeFields(object as unknown as Record<string, unknown>, strict);
     const children: ChildRows[] = [];
     for (const [i, child] of (this.definition.children ?? []).entries()) {
       const { entries: embedded, hasMore } = read.list(child.field);
       // Stripe embeds at most 10: the rest are listed only when it says there are more, from the start, since no
       // order of the two lists is documented.
-      const entries = hasMore && tally ? read.entries(child.field, await this.listChildren(child, object.id, tally)) : embedded;
+      const entries = hasMore && tally ? read.entries(child.field, await this.listChildren(child, object.id, tally, scope)) : embedded;
       children.push({
         table: this.tables.children[i],
         rows: entries.map(({ entry, fields }) => child.toRow(entry, object, fields)),
@@ -287,13 +313,13 @@ export class StripeActionService<TEntity extends MirrorEntity & { created: Date 
     return { row, children };
   }
 
-  private async listChildren(child: MirroredChildDefinition, parentId: string, tally: RequestTally): Promise<unknown[]> {
+  private async listChildren(child: MirroredChildDefinition, parentId: string, tally: RequestTally, scope: AccountScope): Promise<unknown[]> {
     const { path, params } = child.list(parentId);
     const entries: { id: string }[] = [];
     let startingAfter: string | undefined;
     do {
       tally.count++;
-      const page = await this.stripe.list<{ id: string }>(path, { ...params, limit: PAGE_SIZE, starting_after: startingAfter });
+      const page = await this.stripe.list<{ id: string }>(path, { ...params, limit: PAGE_SIZE, starting_after: startingAfter }, scope.header);
       entries.push(...page.data);
       startingAfter = page.has_more ? page.data.at(-1)?.id : undefined;
     } while (startingAfter);

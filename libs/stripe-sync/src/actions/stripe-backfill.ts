@@ -22,10 +22,16 @@ export interface FetchedPage<TEntity extends MirrorEntity> {
   hasMore: boolean;
 }
 
-/** What the backfill needs from an action: its tables and a way to fetch one page with its children. */
+/** What the backfill needs: a type's tables, the account it runs for, and a way to fetch one page with its children. */
 export interface BackfillSource<TEntity extends MirrorEntity> {
   readonly objectName: string;
   readonly tables: MirrorTables<TEntity>;
+  /** The `account_id` of the rows written (null: the platform's own objects, without Connect). */
+  readonly account: string | null;
+  /** The `account_id` values the sweep after a completed run covers. */
+  readonly sweeps: (string | null)[];
+  /** The connected account the run is for (its runs and leases are its own); null for the platform. */
+  readonly runAccount: string | null;
   fetchPage(request: PageRequest, tally: RequestTally): Promise<FetchedPage<TEntity>>;
 }
 
@@ -150,12 +156,15 @@ export class Backfill<TEntity extends MirrorEntity> {
 
   /** Writes a page with the slices it moved: its own, and the part split off it, if any. */
   private async writePage(records: MirrorRecord<TEntity>[], observedAt: Date, slice: StripeSyncSlice, split: StripeSyncSlice | null) {
-    await this.writer.write(this.source.tables, records, observedAt, async (manager, counts) => {
-      await this.lease.check(manager);
-      slice.inserted += counts.inserted;
-      slice.updated += counts.updated;
-      slice.restored += counts.restored;
-      await this.store.saveSlices(manager, split ? [slice, split] : [slice]);
+    await this.writer.write(this.source.tables, records, observedAt, {
+      account: this.source.account,
+      alsoInTransaction: async (manager, counts) => {
+        await this.lease.check(manager);
+        slice.inserted += counts.inserted;
+        slice.updated += counts.updated;
+        slice.restored += counts.restored;
+        await this.store.saveSlices(manager, split ? [slice, split] : [slice]);
+      },
     });
   }
 

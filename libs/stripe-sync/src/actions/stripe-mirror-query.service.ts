@@ -5,6 +5,7 @@ import type { ResolvedStripeSyncOptions } from '../interfaces/stripe-sync-option
 import { StripeSubscriptionItem } from '../objects/subscriptions/stripe-subscription-item.entity.js';
 import { StripeSubscription } from '../objects/subscriptions/stripe-subscription.entity.js';
 import { STRIPE_SYNC_OPTIONS } from '../stripe-sync.constants.js';
+import type { ForAccount } from './stripe-action.service.js';
 
 /** A subscription with what it is a subscription to, as the mirror holds it. */
 export interface CustomerSubscription {
@@ -45,10 +46,13 @@ export class StripeMirrorQuery {
     this.activeStatuses = ['active', 'trialing', ...(options.pastDueIsActive ? ['past_due'] : [])];
   }
 
-  /** The customer's subscriptions that are not soft-deleted, newest first, each item with its price and product. */
-  async customerSubscriptions(customerId: string): Promise<CustomerSubscription[]> {
+  /**
+   * The customer's subscriptions that are not soft-deleted, newest first, each item with its price and product;
+   * with `account`, only in that connected account's objects.
+   */
+  async customerSubscriptions(customerId: string, { account }: ForAccount = {}): Promise<CustomerSubscription[]> {
     const subscriptions = await this.dataSource.getRepository(StripeSubscription).find({
-      where: { customerId, deletedAt: IsNull() },
+      where: { customerId, deletedAt: IsNull(), ...(account && { accountId: account }) },
       order: { created: 'DESC', id: 'DESC' },
     });
     const items = await this.dataSource.getRepository(StripeSubscriptionItem).find({
@@ -65,13 +69,13 @@ export class StripeMirrorQuery {
   }
 
   /** Subscriptions that give access now: `active` and `trialing` (and `past_due` with the option `pastDueIsActive`). */
-  async activeSubscriptions(customerId: string): Promise<CustomerSubscription[]> {
-    return (await this.customerSubscriptions(customerId)).filter((subscription) => this.activeStatuses.includes(subscription.status));
+  async activeSubscriptions(customerId: string, options: ForAccount = {}): Promise<CustomerSubscription[]> {
+    return (await this.customerSubscriptions(customerId, options)).filter((subscription) => this.activeStatuses.includes(subscription.status));
   }
 
   /** Whether the customer has an active subscription (to this product, price or lookup key, if given). */
-  async isSubscribed(customerId: string, match: SubscriptionMatch = {}): Promise<boolean> {
-    return (await this.activeSubscriptions(customerId)).some((subscription) =>
+  async isSubscribed(customerId: string, match: SubscriptionMatch = {}, options: ForAccount = {}): Promise<boolean> {
+    return (await this.activeSubscriptions(customerId, options)).some((subscription) =>
       subscription.items.some(
         (item) =>
           (match.product === undefined || item.product.id === match.product) &&

@@ -1,6 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { IsNull, type Repository } from 'typeorm';
+import { StripeAccount } from '../objects/accounts/stripe-account.entity.js';
+import { StripeAccounts } from '../stripe/stripe-accounts.js';
 import { MIRRORED_ACTIONS } from '../stripe-sync.constants.js';
-import { FullSyncService } from './full-sync.service.js';
+import { type AccountSources, FullSyncService } from './full-sync.service.js';
 import type { StripeActionService, StripeObject } from './stripe-action.service.js';
 import type { StartedSyncAll, SyncAllSummary } from './stripe-action.interfaces.js';
 
@@ -13,6 +17,8 @@ export class StripeSyncService {
     /** Parents first (a customer's type before its subscriptions'). */
     @Inject(MIRRORED_ACTIONS) readonly actions: AnyStripeAction[],
     private readonly fullSync: FullSyncService,
+    private readonly accounts: StripeAccounts,
+    @InjectRepository(StripeAccount) private readonly accountRows: Repository<StripeAccount>,
   ) {}
 
   /** The action of the mirrored type `name` (Stripe's `object`, such as `invoice`), if it is mirrored. */
@@ -20,12 +26,37 @@ export class StripeSyncService {
     return this.actions.find((action) => action.objectName === name);
   }
 
-  /** One full sync of every mirrored type, parents first, under one run id; resumes an unfinished one. */
+  /**
+   * One full sync of every mirrored type, parents first, under one run id; with Connect, then of every selected
+   * connected account's types. Resumes an unfinished one.
+   */
   async syncAll(): Promise<SyncAllSummary> {
     return (await this.startSyncAll()).done;
   }
 
-  startSyncAll(): Promise<StartedSyncAll> {
-    return this.fullSync.startWholeAccount(this.actions);
+  async startSyncAll(): Promise<StartedSyncAll> {
+    const platform = await this.accounts.scope();
+    return this.fullSync.startWholeAccount(
+      this.actions.map((action) => action.sourceFor(platform)),
+      async () => Promise.all((await this.connectedAccountIds()).map((account) => this.sourcesOf(account))),
+    );
+  }
+
+  /** One full sync of every type of one connected account, under one run id. */
+  async startAccountSyncAll(account: string): Promise<StartedSyncAll> {
+    const { sources } = await this.sourcesOf(account);
+    return this.fullSync.startWholeAccount(sources, undefined, account);
+  }
+
+  /** The connected accounts to mirror: those listed in `connect`, or every one the mirror holds (not deauthorized). */
+  private async connectedAccountIds(): Promise<string[]> {
+    if (!this.accounts.connect) return [];
+    const live = await this.accountRows.find({ where: { deletedAt: IsNull() }, select: { id: true }, order: { id: 'ASC' } });
+    return live.map((row) => row.id).filter((id) => this.accounts.selects(id));
+  }
+
+  private async sourcesOf(account: string): Promise<AccountSources> {
+    const scope = await this.accounts.scope(account);
+    return { account, sources: this.actions.filter((action) => !action.definition.platformOnly).map((action) => action.sourceFor(scope)) };
   }
 }

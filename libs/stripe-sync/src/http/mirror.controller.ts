@@ -20,7 +20,8 @@ import { JsonBody, validated } from './json-body.decorator.js';
 import { type ListQuery, listQueryOf, syncBatchBodyOf, syncByIdsBodyOf } from './mirror.dto.js';
 import { StripeSyncAdminGuard } from './stripe-sync-admin.guard.js';
 import { StripeSyncErrorsFilter } from './stripe-sync-errors.filter.js';
-import { stripeIdPipe } from './stripe-id.pipe.js';
+import { AccountPipe, stripeIdPipe } from './stripe-id.pipe.js';
+import { filtersOf } from './mirror.dto.js';
 
 const DEFAULT_PAGE_SIZE = 10;
 
@@ -40,6 +41,9 @@ export async function startedRun(
 
 export const WaitQuery = () => Query('wait', new DefaultValuePipe(true), ParseBoolPipe);
 
+/** `?account=acct_…`: the connected account a sync is for; absent, the platform's own objects. */
+export const AccountQuery = () => Query('account', new AccountPipe());
+
 /**
  * The admin routes of one mirrored type, mounted at `<routePrefix>/<resource>`: full sync, sync by ids, sync of
  * given objects, list, show and soft delete. Made from the type's declaration.
@@ -56,25 +60,29 @@ export function mirrorControllerOf(definition: MirroredObjectDefinition): Type {
 
     @Post('sync-all')
     @HttpCode(200)
-    syncAll(@WaitQuery() wait: boolean, @Res({ passthrough: true }) response: { status(code: number): unknown }) {
-      return startedRun(() => this.action.startSyncAll(), wait, response);
+    syncAll(
+      @WaitQuery() wait: boolean,
+      @AccountQuery() account: string | undefined,
+      @Res({ passthrough: true }) response: { status(code: number): unknown },
+    ) {
+      return startedRun(() => this.action.startSyncAll({ account }), wait, response);
     }
 
     @Post('sync-by-ids')
     @HttpCode(200)
-    syncByIds(@JsonBody(undefined, validated(syncByIdsBodyOf(definition))) body: { ids: string[] }) {
-      return this.action.syncByIds(body.ids);
+    syncByIds(@JsonBody(undefined, validated(syncByIdsBodyOf(definition))) body: { ids: string[] }, @AccountQuery() account: string | undefined) {
+      return this.action.syncByIds(body.ids, { account });
     }
 
     @Post('sync-batch')
     @HttpCode(200)
-    syncBatch(@JsonBody(undefined, validated(syncBatchBodyOf(definition))) body: { batch: never[] }) {
-      return this.action.syncBatch(body.batch);
+    syncBatch(@JsonBody(undefined, validated(syncBatchBodyOf(definition))) body: { batch: never[] }, @AccountQuery() account: string | undefined) {
+      return this.action.syncBatch(body.batch, { account });
     }
 
     @Get()
     async list(@Query(validated(ListQueryDto)) query: ListQuery) {
-      const filters = Object.fromEntries(Object.entries(definition.filters ?? {}).map(([name, filter]) => [filter.property, query[name]]));
+      const filters = Object.fromEntries(Object.entries(filtersOf(definition)).map(([name, filter]) => [filter.property, query[name]]));
       const page = await this.action.list(filters, {
         limit: query.limit ?? DEFAULT_PAGE_SIZE,
         startingAfter: query.startingAfter,

@@ -95,6 +95,11 @@ export function listQueryOf(definition: MirroredObjectDefinition): Type<ListQuer
   declare(MirrorListQuery, 'limit', [IsOptional(), TransformTo(() => Number), IsInt(), Min(1), Max(100)]);
   declare(MirrorListQuery, 'startingAfter', [IsOptional(), ...idOf('startingAfter', definition.name, definition.idPrefixes)]);
   declare(MirrorListQuery, 'includeDeleted', booleanQuery('includeDeleted'));
-  for (const [name, filter] of Object.entries(definition.filters ?? {})) declare(MirrorListQuery, name, filterRules(name, filter));
+  for (const [name, filter] of Object.entries(filtersOf(definition))) declare(MirrorListQuery, name, filterRules(name, filter));
   return MirrorListQuery as Type<ListQuery>;
+}
+
+/** The type's filters, and `account` (the connected account the rows belong to), which every type has. */
+export function filtersOf(definition: MirroredObjectDefinition): Record<string, MirrorFilter> {
+  return { ...definition.filters, account: { property: 'accountId', kind: 'id', prefixes: ['acct'] } };
 }

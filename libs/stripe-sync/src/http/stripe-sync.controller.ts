@@ -23,6 +23,17 @@ export class StripeSyncController {
     return startedRun(() => this.mirror.startSyncAll(), wait, response);
   }
 
+  /** One run of every type of one connected account; `?wait=false` answers 202 with its run id at once. */
+  @Post('accounts/:id/sync-all')
+  @HttpCode(200)
+  syncAccount(
+    @Param('id', stripeIdPipe('account', ['acct'])) account: string,
+    @WaitQuery() wait: boolean,
+    @Res({ passthrough: true }) response: { status(code: number): unknown },
+  ) {
+    return startedRun(() => this.mirror.startAccountSyncAll(account), wait, response);
+  }
+
   /** The customer's subscriptions, with their items' prices and products, from the mirror alone. */
   @Get('customers/:id/subscriptions')
   async customerSubscriptions(@Param('id', stripeIdPipe('customer', ['cus'])) id: string) {

@@ -45,6 +45,13 @@ export interface StripeSyncModuleOptions {
   pastDueIsActive?: boolean;
   /** Largest JSON body the module's routes read (on Express), in bytes. Default 10 MiB. */
   jsonBodyLimit?: number;
+  /**
+   * Stripe Connect: `false` (default) mirrors the platform's own objects only; `{ accounts: 'all' }` also every
+   * connected account's, `{ accounts: ['acct_…'] }` those accounts'.
+   */
+  connect?: false | { accounts: 'all' | string[] };
+  /** Signing secret(s) of the Connect webhook endpoint (events of connected accounts), beside `webhookSecret`. */
+  connectWebhookSecret?: string | string[];
 }
 
 /** Options that shape the module itself, so they are given next to `useFactory` in `forRootAsync`. */
@@ -62,8 +69,9 @@ export interface StripeSyncModuleExtras {
 
 /** Options after validation, with every default applied. */
 export interface ResolvedStripeSyncOptions
-  extends Required<Omit<StripeSyncModuleOptions, 'adminToken' | 'guard' | 'webhookSecret'>> {
+  extends Required<Omit<StripeSyncModuleOptions, 'adminToken' | 'guard' | 'webhookSecret' | 'connectWebhookSecret'>> {
   adminToken?: string;
   guard?: CanActivate;
   webhookSecrets: string[];
+  connectWebhookSecrets: string[];
 }

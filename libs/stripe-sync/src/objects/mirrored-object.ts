@@ -40,6 +40,8 @@ export interface MirroredObjectDefinition<TEntity extends MirrorEntity & { creat
   service: Type<StripeActionService<TEntity, TObject>>;
   /** Stripe's list and the parameters that make it return every object, whatever its state. */
   list: { path: string; params?: StripeParams };
+  /** Objects only the platform has, such as its connected accounts: never read for a connected account. */
+  platformOnly?: boolean;
   /** Where one object is retrieved; default `<list path>/<id>`. */
   retrievePath?(id: string): string;
   /**

@@ -35,6 +35,13 @@ export interface MirrorRecord<TEntity extends MirrorEntity> {
 /** What a guarded soft delete did: marked the row, kept it (it was observed later), or found none. */
 export type SoftDeleteResult = 'deleted' | 'kept' | 'unknown';
 
+/** How a write is made: for which account (null: the platform's own objects), and what commits with it. */
+export interface WriteOptions {
+  account?: string | null;
+  /** Runs in the write's transaction, after the rows (such as saving a run's cursor). */
+  alsoInTransaction?: (manager: EntityManager, counts: WriteCounts) => Promise<unknown>;
+}
+
 export interface WriteCounts {
   inserted: number;
   updated: number;
@@ -90,17 +97,17 @@ export class MirrorWriter implements OnModuleInit {
   }
 
   /**
-   * Upserts the records and their children in one transaction, as data observed at `observedAt`; clears
-   * `deleted_at` on rows that come back. `alsoInTransaction` commits with them (such as a run's cursor).
+   * Upserts the records and their children in one transaction, as data of `account` observed at `observedAt`;
+   * clears `deleted_at` on rows that come back.
    */
   write<TEntity extends MirrorEntity>(
     tables: MirrorTables<TEntity>,
     records: MirrorRecord<TEntity>[],
     observedAt: Date,
-    alsoInTransaction?: (manager: EntityManager, counts: WriteCounts) => Promise<unknown>,
+    { account = null, alsoInTransaction }: WriteOptions = {},
   ): Promise<WriteCounts> {
     return this.transaction(async (manager) => {
-      const counts = await this.writeIn(manager, tables, records, observedAt);
+      const counts = await this.writeIn(manager, tables, records, observedAt, account);
       await alsoInTransaction?.(manager, counts);
       return counts;
     });
@@ -110,9 +117,14 @@ export class MirrorWriter implements OnModuleInit {
    * Upserts one record as `write` does; false when the guard kept the stored row, because it was observed later
    * (written by another instance or run since the caller last looked).
    */
-  async writeOne<TEntity extends MirrorEntity>(tables: MirrorTables<TEntity>, record: MirrorRecord<TEntity>, observedAt: Date): Promise<boolean> {
+  async writeOne<TEntity extends MirrorEntity>(
+    tables: MirrorTables<TEntity>,
+    record: MirrorRecord<TEntity>,
+    observedAt: Date,
+    account: string | null = null,
+  ): Promise<boolean> {
     return this.transaction(async (manager) => {
-      await this.writeIn(manager, tables, [record], observedAt);
+      await this.writeIn(manager, tables, [record], observedAt, account);
       return (await this.observedAtIn(manager, tables, record.row.id))?.getTime() === observedAt.getTime();
     });
   }
@@ -136,12 +148,13 @@ export class MirrorWriter implements OnModuleInit {
     tables: MirrorTables<TEntity>,
     records: MirrorRecord<TEntity>[],
     observedAt: Date,
+    account: string | null,
   ): Promise<WriteCounts> {
     if (records.length === 0) return { inserted: 0, updated: 0, restored: 0 };
     records = [...new Map(records.map((record) => [record.row.id, record])).values()];
     const ids = records.map((record) => record.row.id);
     const existing = await this.findDeletedAt(manager, tables.target, ids);
-    const stamps = { observedAt, syncedAt: new Date() };
+    const stamps = { accountId: account, observedAt, syncedAt: new Date() };
     const deleted = new Set<MirrorRow<MirrorEntity>>();
     for (const record of records.filter((candidate) => candidate.deleted)) {
       deleted.add(record.row);
@@ -192,18 +205,37 @@ export class MirrorWriter implements OnModuleInit {
     });
   }
 
+  /** Soft-deletes every row (and child) of the connected account `account` in these tables: it left the platform. */
+  async softDeleteAccount(tables: MirrorTables<MirrorEntity>[], account: string, at: Date): Promise<void> {
+    const ofAccount = (qb: UpdateQueryBuilder<MirrorEntity>, meta: EntityMetadata) => {
+      qb.andWhere(`${this.column(meta, 'accountId')} = :account`, { account });
+    };
+    await this.transaction(async (manager) => {
+      for (const { target, children } of tables) {
+        await this.markDeleted(manager, target, at, ofAccount);
+        for (const child of children) await this.markDeleted(manager, child.target, at, ofAccount);
+      }
+    });
+  }
+
   /**
-   * Soft-deletes rows (and children) whose data was observed before `before` and not since: after a completed
-   * full sync that started at `before`, what Stripe no longer returned. `firstInTransaction` may refuse it.
+   * Soft-deletes rows (and children) of `accounts` (null: rows of no account) whose data was observed before
+   * `before` and not since: after a completed full sync of those accounts that started at `before`, what Stripe no
+   * longer returned. `firstInTransaction` may refuse it.
    */
   async sweep<TEntity extends MirrorEntity>(
     tables: MirrorTables<TEntity>,
     before: Date,
     at: Date,
+    accounts: (string | null)[],
     firstInTransaction?: (manager: EntityManager) => Promise<void>,
   ): Promise<number> {
+    const ids = accounts.filter((account) => account !== null);
     const observedBefore = (qb: UpdateQueryBuilder<MirrorEntity>, meta: EntityMetadata) => {
       qb.andWhere(`${this.column(meta, 'observedAt')} < :before`, { before });
+      const account = this.column(meta, 'accountId');
+      const of = [...(ids.length > 0 ? [`${account} IN (:...ids)`] : []), ...(accounts.includes(null) ? [`${account} IS NULL`] : [])];
+      qb.andWhere(`(${of.join(' OR ')})`, { ids });
     };
     return this.transaction(async (manager) => {
       await firstInTransaction?.(manager);
@@ -230,7 +262,7 @@ export class MirrorWriter implements OnModuleInit {
     manager: EntityManager,
     target: EntityTarget<MirrorEntity>,
     rows: MirrorRow<MirrorEntity>[],
-    stamps: { observedAt: Date; syncedAt: Date },
+    stamps: { accountId: string | null; observedAt: Date; syncedAt: Date },
     deleted: Set<MirrorRow<MirrorEntity>>,
   ) {
     if (rows.length === 0) return;
@@ -238,7 +270,7 @@ export class MirrorWriter implements OnModuleInit {
     rows = [...new Map(rows.map((row) => [row.id, row])).values()];
     const { driver } = this.dataSource;
     const meta = manager.connection.getMetadata(target);
-    const live: Record<string, unknown> = { accountId: null, deletedAt: null, ...stamps };
+    const live: Record<string, unknown> = { deletedAt: null, ...stamps };
     const gone: Record<string, unknown> = { ...live, deletedAt: stamps.observedAt };
     for (const chunk of chunks(rows, ROWS_PER_UPSERT)) {
       const parameters: unknown[] = [];

@@ -33,6 +33,11 @@ export class StripeSyncRun extends SyncWriteCounts {
   @Column({ name: 'parent_run_id', type: 'varchar', length: 36, nullable: true })
   parentRunId: string | null;
 
+  /** The connected account the run is for; null for the platform's own objects. */
+  @Index()
+  @Column({ name: 'account_id', type: 'varchar', length: 255, nullable: true })
+  account: string | null;
+
   @Column({ type: 'varchar', length: 16 })
   status: SyncRunStatus;
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { type EntityManager, In, type Repository } from 'typeorm';
+import { type EntityManager, In, IsNull, type Repository } from 'typeorm';
 import { MirrorWriter } from './mirror.writer.js';
 import { StripeSyncRun, StripeSyncSlice } from './stripe-sync-run.entity.js';
 
@@ -19,9 +19,12 @@ export class SyncRunStore {
     private readonly writer: MirrorWriter,
   ) {}
 
-  /** The latest run of `object` that did not complete (its process died, or it failed), with its slices. */
-  async unfinished(object: string): Promise<RunState | null> {
-    const run = await this.runs.findOne({ where: { object, status: In(['running', 'failed']) }, order: { startedAt: 'DESC' } });
+  /** The latest run of `object` (for `account`) that did not complete (its process died, or it failed), with its slices. */
+  async unfinished(object: string, account: string | null = null): Promise<RunState | null> {
+    const run = await this.runs.findOne({
+      where: { object, account: account ?? IsNull(), status: In(['running', 'failed']) },
+      order: { startedAt: 'DESC' },
+    });
     if (!run) return null;
     const slices = await this.slices.findBy({ runId: run.id });
     // The run's row may lag its slices, which commit with their pages.
@@ -29,9 +32,9 @@ export class SyncRunStore {
     return { run, slices };
   }
 
-  /** The run of `object` marked running, if any (it may belong to another instance). */
-  running(object: string): Promise<StripeSyncRun | null> {
-    return this.runs.findOne({ where: { object, status: 'running' }, order: { startedAt: 'DESC' } });
+  /** The run of `object` (for `account`) marked running, if any (it may belong to another instance). */
+  running(object: string, account: string | null = null): Promise<StripeSyncRun | null> {
+    return this.runs.findOne({ where: { object, account: account ?? IsNull(), status: 'running' }, order: { startedAt: 'DESC' } });
   }
 
   /** The runs of each type that are part of the run `parentRunId`. */
@@ -40,13 +43,13 @@ export class SyncRunStore {
   }
 
   /** A new run of the whole account: the runs of its types come under it. */
-  startParent(object: string): Promise<StripeSyncRun> {
-    return this.runs.save(this.newRun(object, null));
+  startParent(object: string, account: string | null): Promise<StripeSyncRun> {
+    return this.runs.save(this.newRun(object, null, account));
   }
 
-  /** A new run of one type with one slice covering every `created` time. */
-  async start(object: string, parentRunId: string | null = null): Promise<RunState> {
-    const run = this.newRun(object, parentRunId);
+  /** A new run of one type (for `account`) with one slice covering every `created` time. */
+  async start(object: string, parentRunId: string | null, account: string | null): Promise<RunState> {
+    const run = this.newRun(object, parentRunId, account);
     const slice = this.newSlice(run.id, 0, null);
     await this.writer.transaction(async (manager) => {
       await manager.save(run);
@@ -55,8 +58,8 @@ export class SyncRunStore {
     return { run, slices: [slice] };
   }
 
-  private newRun(object: string, parentRunId: string | null): StripeSyncRun {
-    return this.runs.create({ id: randomUUID(), object, parentRunId, status: 'running', startedAt: new Date(), finishedAt: null, error: null });
+  private newRun(object: string, parentRunId: string | null, account: string | null): StripeSyncRun {
+    return this.runs.create({ id: randomUUID(), object, parentRunId, account, status: 'running', startedAt: new Date(), finishedAt: null, error: null });
   }
 
   newSlice(runId: string, createdGte: number, createdLt: number | null): StripeSyncSlice {

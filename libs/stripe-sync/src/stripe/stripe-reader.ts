@@ -20,19 +20,22 @@ export type StripeParams = { [name: string]: string | number | boolean | undefin
 export class StripeReader {
   constructor(@InjectStripeClient() private readonly stripe: Stripe) {}
 
-  /** A page of the list at `path` (such as `/v1/customers`). */
-  list<T>(path: string, params: StripeParams): Promise<StripePage<T>> {
-    return this.get<StripePage<T>>(path, params);
+  /**
+   * A page of the list at `path` (such as `/v1/customers`): of the platform's own objects, or with `account`, of
+   * that connected account's (sent as its `Stripe-Account` header).
+   */
+  list<T>(path: string, params: StripeParams, account: string | null = null): Promise<StripePage<T>> {
+    return this.get<StripePage<T>>(path, params, account);
   }
 
   /** The object at `path` (such as `/v1/customers/cus_…`); throws Stripe's error, `resource_missing` when gone. */
-  retrieve<T>(path: string): Promise<T> {
-    return this.get<T>(path, {});
+  retrieve<T>(path: string, account: string | null = null): Promise<T> {
+    return this.get<T>(path, {}, account);
   }
 
-  private async get<T>(path: string, params: StripeParams): Promise<T> {
+  private async get<T>(path: string, params: StripeParams, account: string | null): Promise<T> {
     const query = toQuery(params);
-    return (await this.stripe.rawRequest('GET', query ? `${path}?${query}` : path)) as T;
+    return (await this.stripe.rawRequest('GET', query ? `${path}?${query}` : path, undefined, account ? { stripeAccount: account } : undefined)) as T;
   }
 }
 

@@ -6,7 +6,7 @@ import { eventTypeMatches, STRIPE_EVENT_HANDLER } from './on-stripe-event.decora
 interface Handler {
   name: string;
   types: string[];
-  call: (event: Stripe.Event, row: unknown) => unknown;
+  call: (event: Stripe.Event, row: unknown, account: string | null) => unknown;
 }
 
 /** Finds the host app's @OnStripeEvent methods at start-up and runs them; a failing one does not stop the rest. */
@@ -38,7 +38,7 @@ export class StripeEventHandlers implements OnModuleInit {
     const errors: string[] = [];
     for (const handler of this.handlers.filter((h) => h.types.some((type) => eventTypeMatches(type, event.type)))) {
       try {
-        await handler.call(event, row);
+        await handler.call(event, row, event.account ?? null);
       } catch (error) {
         const message = `${handler.name}: ${error instanceof Error ? error.message : String(error)}`;
         this.logger.error(`Handler of ${event.type} (${event.id}) failed: ${message}`);

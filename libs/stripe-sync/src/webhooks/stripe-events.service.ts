@@ -26,6 +26,8 @@ export interface EventsCatchUpSummary {
 }
 
 const CURSOR_KEY = 'events.cursor';
+const AUTHORIZED = 'account.application.authorized';
+const LINK_EVENTS = ['account.application.deauthorized', AUTHORIZED];
 /** The length of `stripe_events.type`. */
 const MAX_EVENT_TYPE_LENGTH = 128;
 /** Stripe takes at most this many `types` in one list of events. */
@@ -42,6 +44,7 @@ export class StripeEventsService {
   private readonly logger = new Logger('StripeEventsService');
   /** The action that applies each event type. */
   private readonly actions = new Map<string, AnyStripeAction>();
+  private readonly accountAction: AnyStripeAction | undefined;
   private runningCatchUp: Promise<EventsCatchUpSummary> | null = null;
 
   constructor(
@@ -53,6 +56,8 @@ export class StripeEventsService {
     @Inject(MIRRORED_ACTIONS) actions: AnyStripeAction[],
   ) {
     for (const action of actions) for (const type of action.definition.eventTypes) this.actions.set(type, action);
+    // Mirrored with Connect only.
+    this.accountAction = actions.find((action) => action.definition.platformOnly && action.objectName === 'account');
   }
 
   /**
@@ -67,11 +72,14 @@ export class StripeEventsService {
     let row: unknown = null;
     try {
       checkEvent(event);
-      if (action) {
-        outcome = await action.syncFromEvent(object as never, event.created, event.type);
+      const account = event.account ?? null;
+      if (LINK_EVENTS.includes(event.type) && account && this.accountAction) {
+        outcome = await this.applyLink(event.type, account, event.created);
+      } else if (action) {
+        outcome = await action.syncFromEvent(object as never, event.created, event.type, { account });
         row = await action.findOne(object.id);
       }
-      await this.events.update(event.id, { status: action ? 'processed' : 'ignored', outcome, processedAt: new Date(), error: null });
+      await this.events.update(event.id, { status: outcome ? 'processed' : 'ignored', outcome, processedAt: new Date(), error: null });
     } catch (error) {
       if (error instanceof InvalidStripeObjectError) {
         // It can never be applied, however often Stripe sends it again: recorded as such, and answered 200.
@@ -85,7 +93,23 @@ export class StripeEventsService {
     }
     const handlerErrors = await this.handlers.run(event, row);
     if (handlerErrors.length > 0) await this.events.update(event.id, { handlerError: handlerErrors.join('\n') });
-    return action ? 'processed' : 'ignored';
+    return outcome ? 'processed' : 'ignored';
+  }
+
+  /**
+   * A connected account's link to the platform, whose event carries an application, not the account. Deauthorized:
+   * its row and every row of its objects are soft-deleted, as of the event. Authorized again: its row is retrieved
+   * anew, and its objects come back with its next full sync.
+   */
+  private async applyLink(type: string, account: string, created: number): Promise<EventApplication> {
+    if (type === AUTHORIZED) {
+      await this.accountAction!.syncByIds([account]);
+      return 'refetched';
+    }
+    const at = new Date(created * 1000 + 999);
+    await this.writer.softDelete(this.accountAction!.tables, account, at);
+    await this.writer.softDeleteAccount([...new Set(this.actions.values())].map((action) => action.tables), account, at);
+    return 'deleted';
   }
 
   /**

@@ -16,7 +16,7 @@ export class StripeWebhookVerifier {
 
   /** The verified event; 400 for anything that is not a correctly signed, fresh Stripe event. */
   verify(rawBody: Buffer | undefined, signature: unknown): Stripe.Event {
-    if (this.options.webhookSecrets.length === 0) {
+    if (this.options.webhookSecrets.length === 0 && this.options.connectWebhookSecrets.length === 0) {
       throw new InternalServerErrorException('Webhook signing secret not configured (option webhookSecret)');
     }
     if (!rawBody) {
@@ -24,7 +24,8 @@ export class StripeWebhookVerifier {
     }
     if (typeof signature !== 'string' || signature === '') throw new BadRequestException('Missing Stripe-Signature header');
     const failures: string[] = [];
-    for (const secret of this.options.webhookSecrets) {
+    // The Connect endpoint's events (of connected accounts) come signed with its own secret.
+    for (const secret of [...this.options.webhookSecrets, ...this.options.connectWebhookSecrets]) {
       let event: Stripe.Event;
       try {
         event = this.stripe.webhooks.constructEvent(rawBody, signature, secret, this.options.webhookTolerance);

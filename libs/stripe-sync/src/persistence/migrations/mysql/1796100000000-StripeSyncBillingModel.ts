@@ -2,8 +2,9 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * The billing model on MySQL and MariaDB: a table per mirrored type (customers, products, prices, invoices and their
- * lines, payment intents, charges, refunds), `account_id` on the subscription tables (Connect), and `parent_run_id`
- * on runs (a run of the whole account). Binary collation, as the first migration: Stripe ids are case-sensitive.
+ * lines, payment intents, charges, refunds, and Connect's accounts), `account_id` on the subscription tables, and
+ * `parent_run_id` and `account_id` on runs (a run of the whole account; runs per connected account). Binary
+ * collation, as the first migration: Stripe ids are case-sensitive.
  */
 export class StripeSyncBillingModel1796100000000 implements MigrationInterface {
   name = 'StripeSyncBillingModel1796100000000';
@@ -35,6 +36,14 @@ export class StripeSyncBillingModel1796100000000 implements MigrationInterface {
       + "`balance` bigint NULL, `delinquent` tinyint NULL, `default_payment_method_id` varchar(255) NULL, "
       + "`invoice_prefix` varchar(64) NULL, `livemode` tinyint NULL, `created` datetime(3) NOT NULL, "
       + "INDEX `IDX_766f8e4232c61e29f19d7ae18e` (`account_id`), INDEX `IDX_92b176945a63810bf7ddcbafe5` (`email`), "
+      + "PRIMARY KEY (`id`)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin");
+    await queryRunner.query("CREATE TABLE `stripe_accounts` (`id` varchar(255) NOT NULL, `account_id` varchar(255) NULL, "
+      + "`metadata` json NOT NULL, `raw` json NOT NULL, `deleted_at` datetime(3) NULL, "
+      + "`observed_at` datetime(3) NOT NULL, `synced_at` datetime(3) NOT NULL, `type` varchar(64) NULL, "
+      + "`business_name` varchar(512) NULL, `email` varchar(512) NULL, `country` varchar(64) NULL, "
+      + "`charges_enabled` tinyint NULL, `payouts_enabled` tinyint NULL, `details_submitted` tinyint NULL, "
+      + "`capabilities` json NULL, `created` datetime(3) NOT NULL, "
+      + "INDEX `IDX_334bc57fa7d1c90e335354d1e6` (`account_id`), "
       + "PRIMARY KEY (`id`)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin");
     await queryRunner.query("CREATE TABLE `stripe_payment_intents` (`id` varchar(255) NOT NULL, `account_id` varchar(255) NULL, "
       + "`metadata` json NOT NULL, `raw` json NOT NULL, `deleted_at` datetime(3) NULL, "
@@ -87,9 +96,11 @@ export class StripeSyncBillingModel1796100000000 implements MigrationInterface {
       + "INDEX `IDX_b535ca4223a8ac19730bf59ea9` (`payment_intent_id`), "
       + "PRIMARY KEY (`id`)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin");
     await queryRunner.query("ALTER TABLE `stripe_sync_runs` ADD `parent_run_id` varchar(36) NULL");
+    await queryRunner.query("ALTER TABLE `stripe_sync_runs` ADD `account_id` varchar(255) NULL");
     await queryRunner.query("ALTER TABLE `stripe_subscriptions` ADD `account_id` varchar(255) NULL");
     await queryRunner.query("ALTER TABLE `stripe_subscription_items` ADD `account_id` varchar(255) NULL");
     await queryRunner.query("CREATE INDEX `IDX_f4731a41eb1e1ff7c38ca306c6` ON `stripe_sync_runs` (`parent_run_id`)");
+    await queryRunner.query("CREATE INDEX `IDX_e4fd165f3caa027075462dec99` ON `stripe_sync_runs` (`account_id`)");
     await queryRunner.query("CREATE INDEX `IDX_0e5ce1875462c891ba0c73bda8` ON `stripe_subscriptions` (`account_id`)");
     await queryRunner.query("CREATE INDEX `IDX_bfc13bf5b7605cabe7c5d803e1` ON `stripe_subscription_items` (`account_id`)");
   }
@@ -100,13 +111,16 @@ export class StripeSyncBillingModel1796100000000 implements MigrationInterface {
     await queryRunner.query("DROP TABLE `stripe_invoices`");
     await queryRunner.query("DROP TABLE `stripe_charges`");
     await queryRunner.query("DROP TABLE `stripe_payment_intents`");
+    await queryRunner.query("DROP TABLE `stripe_accounts`");
     await queryRunner.query("DROP TABLE `stripe_customers`");
     await queryRunner.query("DROP TABLE `stripe_prices`");
     await queryRunner.query("DROP TABLE `stripe_products`");
     await queryRunner.query("DROP INDEX `IDX_f4731a41eb1e1ff7c38ca306c6` ON `stripe_sync_runs`");
+    await queryRunner.query("DROP INDEX `IDX_e4fd165f3caa027075462dec99` ON `stripe_sync_runs`");
     await queryRunner.query("DROP INDEX `IDX_0e5ce1875462c891ba0c73bda8` ON `stripe_subscriptions`");
     await queryRunner.query("DROP INDEX `IDX_bfc13bf5b7605cabe7c5d803e1` ON `stripe_subscription_items`");
     await queryRunner.query("ALTER TABLE `stripe_sync_runs` DROP COLUMN `parent_run_id`");
+    await queryRunner.query("ALTER TABLE `stripe_sync_runs` DROP COLUMN `account_id`");
     await queryRunner.query("ALTER TABLE `stripe_subscriptions` DROP COLUMN `account_id`");
     await queryRunner.query("ALTER TABLE `stripe_subscription_items` DROP COLUMN `account_id`");
   }

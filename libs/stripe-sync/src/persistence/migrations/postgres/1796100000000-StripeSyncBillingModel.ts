@@ -2,8 +2,9 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { inSchema } from './in-schema.js';
 /**
  * The billing model on PostgreSQL: a table per mirrored type (customers, products, prices, invoices and their lines,
- * payment intents, charges, refunds), `account_id` on the subscription tables (Connect), and `parent_run_id` on runs
- * (a run of the whole account). No foreign keys: Stripe's objects arrive in any order.
+ * payment intents, charges, refunds, and Connect's accounts), `account_id` on the subscription tables, and
+ * `parent_run_id` and `account_id` on runs (a run of the whole account; runs per connected account). No foreign
+ * keys: Stripe's objects arrive in any order.
  */
 export class StripeSyncBillingModel1796100000000 implements MigrationInterface {
   name = 'StripeSyncBillingModel1796100000000';
@@ -44,6 +45,15 @@ export class StripeSyncBillingModel1796100000000 implements MigrationInterface {
       + `CONSTRAINT "PK_04d1cce981fe2fc3688e52bf2b6" PRIMARY KEY ("id"))`);
     await queryRunner.query(`CREATE INDEX "IDX_766f8e4232c61e29f19d7ae18e" ON ${table('stripe_customers')} ("account_id")`);
     await queryRunner.query(`CREATE INDEX "IDX_92b176945a63810bf7ddcbafe5" ON ${table('stripe_customers')} ("email")`);
+    await queryRunner.query(`CREATE TABLE ${table('stripe_accounts')} ("id" character varying(255) NOT NULL, `
+      + `"account_id" character varying(255), "metadata" json NOT NULL, "raw" json NOT NULL, `
+      + `"deleted_at" TIMESTAMP(3) WITH TIME ZONE, "observed_at" TIMESTAMP(3) WITH TIME ZONE NOT NULL, `
+      + `"synced_at" TIMESTAMP(3) WITH TIME ZONE NOT NULL, "type" character varying(64), `
+      + `"business_name" character varying(512), "email" character varying(512), "country" character varying(64), `
+      + `"charges_enabled" boolean, "payouts_enabled" boolean, "details_submitted" boolean, "capabilities" json, `
+      + `"created" TIMESTAMP(3) WITH TIME ZONE NOT NULL, `
+      + `CONSTRAINT "PK_e2022498b81a00e4c9e5b00f418" PRIMARY KEY ("id"))`);
+    await queryRunner.query(`CREATE INDEX "IDX_334bc57fa7d1c90e335354d1e6" ON ${table('stripe_accounts')} ("account_id")`);
     await queryRunner.query(`CREATE TABLE ${table('stripe_payment_intents')} ("id" character varying(255) NOT NULL, `
       + `"account_id" character varying(255), "metadata" json NOT NULL, "raw" json NOT NULL, `
       + `"deleted_at" TIMESTAMP(3) WITH TIME ZONE, "observed_at" TIMESTAMP(3) WITH TIME ZONE NOT NULL, `
@@ -110,9 +120,11 @@ export class StripeSyncBillingModel1796100000000 implements MigrationInterface {
     await queryRunner.query(`CREATE INDEX "IDX_cf9113c90b6db5d096993dca62" ON ${table('stripe_refunds')} ("charge_id")`);
     await queryRunner.query(`CREATE INDEX "IDX_b535ca4223a8ac19730bf59ea9" ON ${table('stripe_refunds')} ("payment_intent_id")`);
     await queryRunner.query(`ALTER TABLE ${table('stripe_sync_runs')} ADD "parent_run_id" character varying(36)`);
+    await queryRunner.query(`ALTER TABLE ${table('stripe_sync_runs')} ADD "account_id" character varying(255)`);
     await queryRunner.query(`ALTER TABLE ${table('stripe_subscriptions')} ADD "account_id" character varying(255)`);
     await queryRunner.query(`ALTER TABLE ${table('stripe_subscription_items')} ADD "account_id" character varying(255)`);
     await queryRunner.query(`CREATE INDEX "IDX_f4731a41eb1e1ff7c38ca306c6" ON ${table('stripe_sync_runs')} ("parent_run_id")`);
+    await queryRunner.query(`CREATE INDEX "IDX_e4fd165f3caa027075462dec99" ON ${table('stripe_sync_runs')} ("account_id")`);
     await queryRunner.query(`CREATE INDEX "IDX_0e5ce1875462c891ba0c73bda8" ON ${table('stripe_subscriptions')} ("account_id")`);
     await queryRunner.query(`CREATE INDEX "IDX_bfc13bf5b7605cabe7c5d803e1" ON ${table('stripe_subscription_items')} ("account_id")`);
   }
@@ -124,13 +136,16 @@ export class StripeSyncBillingModel1796100000000 implements MigrationInterface {
     await queryRunner.query(`DROP TABLE ${table('stripe_invoices')}`);
     await queryRunner.query(`DROP TABLE ${table('stripe_charges')}`);
     await queryRunner.query(`DROP TABLE ${table('stripe_payment_intents')}`);
+    await queryRunner.query(`DROP TABLE ${table('stripe_accounts')}`);
     await queryRunner.query(`DROP TABLE ${table('stripe_customers')}`);
     await queryRunner.query(`DROP TABLE ${table('stripe_prices')}`);
     await queryRunner.query(`DROP TABLE ${table('stripe_products')}`);
     await queryRunner.query(`DROP INDEX ${table('IDX_f4731a41eb1e1ff7c38ca306c6')}`);
+    await queryRunner.query(`DROP INDEX ${table('IDX_e4fd165f3caa027075462dec99')}`);
     await queryRunner.query(`DROP INDEX ${table('IDX_0e5ce1875462c891ba0c73bda8')}`);
     await queryRunner.query(`DROP INDEX ${table('IDX_bfc13bf5b7605cabe7c5d803e1')}`);
     await queryRunner.query(`ALTER TABLE ${table('stripe_sync_runs')} DROP COLUMN "parent_run_id"`);
+    await queryRunner.query(`ALTER TABLE ${table('stripe_sync_runs')} DROP COLUMN "account_id"`);
     await queryRunner.query(`ALTER TABLE ${table('stripe_subscriptions')} DROP COLUMN "account_id"`);
     await queryRunner.query(`ALTER TABLE ${table('stripe_subscription_items')} DROP COLUMN "account_id"`);
   }

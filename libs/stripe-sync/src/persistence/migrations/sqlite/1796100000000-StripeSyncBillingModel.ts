@@ -2,8 +2,9 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * The billing model on SQLite: a table per mirrored type (customers, products, prices, invoices and their lines,
- * payment intents, charges, refunds), `account_id` on the subscription tables (Connect), and `parent_run_id` on runs
- * (a run of the whole account). No foreign keys: Stripe's objects arrive in any order.
+ * payment intents, charges, refunds, and Connect's accounts), `account_id` on the subscription tables, and
+ * `parent_run_id` and `account_id` on runs (a run of the whole account; runs per connected account). No foreign
+ * keys: Stripe's objects arrive in any order.
  */
 export class StripeSyncBillingModel1796100000000 implements MigrationInterface {
   name = 'StripeSyncBillingModel1796100000000';
@@ -27,6 +28,11 @@ export class StripeSyncBillingModel1796100000000 implements MigrationInterface {
       + `"description" text, "currency" varchar(64), "balance" bigint, "delinquent" boolean, `
       + `"default_payment_method_id" varchar(255), "invoice_prefix" varchar(64), "livemode" boolean, `
       + `"created" datetime(3) NOT NULL)`);
+    await queryRunner.query(`CREATE TABLE "stripe_accounts" ("id" varchar(255) PRIMARY KEY NOT NULL, "account_id" varchar(255), `
+      + `"metadata" json NOT NULL, "raw" json NOT NULL, "deleted_at" datetime(3), "observed_at" datetime(3) NOT NULL, `
+      + `"synced_at" datetime(3) NOT NULL, "type" varchar(64), "business_name" varchar(512), "email" varchar(512), `
+      + `"country" varchar(64), "charges_enabled" boolean, "payouts_enabled" boolean, "details_submitted" boolean, `
+      + `"capabilities" json, "created" datetime(3) NOT NULL)`);
     await queryRunner.query(`CREATE TABLE "stripe_payment_intents" ("id" varchar(255) PRIMARY KEY NOT NULL, "account_id" varchar(255), `
       + `"metadata" json NOT NULL, "raw" json NOT NULL, "deleted_at" datetime(3), "observed_at" datetime(3) NOT NULL, `
       + `"synced_at" datetime(3) NOT NULL, "customer_id" varchar(255), "invoice_id" varchar(255), "status" varchar(64), `
@@ -67,6 +73,7 @@ export class StripeSyncBillingModel1796100000000 implements MigrationInterface {
     await queryRunner.query(`CREATE INDEX "IDX_93336971b17e78e796163751aa" ON "stripe_prices" ("lookup_key")`);
     await queryRunner.query(`CREATE INDEX "IDX_766f8e4232c61e29f19d7ae18e" ON "stripe_customers" ("account_id")`);
     await queryRunner.query(`CREATE INDEX "IDX_92b176945a63810bf7ddcbafe5" ON "stripe_customers" ("email")`);
+    await queryRunner.query(`CREATE INDEX "IDX_334bc57fa7d1c90e335354d1e6" ON "stripe_accounts" ("account_id")`);
     await queryRunner.query(`CREATE INDEX "IDX_40d78dd33c58605c8899b653b4" ON "stripe_payment_intents" ("account_id")`);
     await queryRunner.query(`CREATE INDEX "IDX_7e36a553a896f64902b2cc2b5b" ON "stripe_payment_intents" ("customer_id")`);
     await queryRunner.query(`CREATE INDEX "IDX_92fa1086cf6aa75cfd19f45312" ON "stripe_payment_intents" ("invoice_id")`);
@@ -85,9 +92,11 @@ export class StripeSyncBillingModel1796100000000 implements MigrationInterface {
     await queryRunner.query(`CREATE INDEX "IDX_cf9113c90b6db5d096993dca62" ON "stripe_refunds" ("charge_id")`);
     await queryRunner.query(`CREATE INDEX "IDX_b535ca4223a8ac19730bf59ea9" ON "stripe_refunds" ("payment_intent_id")`);
     await queryRunner.query(`ALTER TABLE "stripe_sync_runs" ADD COLUMN "parent_run_id" varchar(36)`);
+    await queryRunner.query(`ALTER TABLE "stripe_sync_runs" ADD COLUMN "account_id" varchar(255)`);
     await queryRunner.query(`ALTER TABLE "stripe_subscriptions" ADD COLUMN "account_id" varchar(255)`);
     await queryRunner.query(`ALTER TABLE "stripe_subscription_items" ADD COLUMN "account_id" varchar(255)`);
     await queryRunner.query(`CREATE INDEX "IDX_f4731a41eb1e1ff7c38ca306c6" ON "stripe_sync_runs" ("parent_run_id")`);
+    await queryRunner.query(`CREATE INDEX "IDX_e4fd165f3caa027075462dec99" ON "stripe_sync_runs" ("account_id")`);
     await queryRunner.query(`CREATE INDEX "IDX_0e5ce1875462c891ba0c73bda8" ON "stripe_subscriptions" ("account_id")`);
     await queryRunner.query(`CREATE INDEX "IDX_bfc13bf5b7605cabe7c5d803e1" ON "stripe_subscription_items" ("account_id")`);
   }
@@ -98,13 +107,16 @@ export class StripeSyncBillingModel1796100000000 implements MigrationInterface {
     await queryRunner.query(`DROP TABLE "stripe_invoices"`);
     await queryRunner.query(`DROP TABLE "stripe_charges"`);
     await queryRunner.query(`DROP TABLE "stripe_payment_intents"`);
+    await queryRunner.query(`DROP TABLE "stripe_accounts"`);
     await queryRunner.query(`DROP TABLE "stripe_customers"`);
     await queryRunner.query(`DROP TABLE "stripe_prices"`);
     await queryRunner.query(`DROP TABLE "stripe_products"`);
     await queryRunner.query(`DROP INDEX "IDX_f4731a41eb1e1ff7c38ca306c6"`);
+    await queryRunner.query(`DROP INDEX "IDX_e4fd165f3caa027075462dec99"`);
     await queryRunner.query(`DROP INDEX "IDX_0e5ce1875462c891ba0c73bda8"`);
     await queryRunner.query(`DROP INDEX "IDX_bfc13bf5b7605cabe7c5d803e1"`);
     await queryRunner.query(`ALTER TABLE "stripe_sync_runs" DROP COLUMN "parent_run_id"`);
+    await queryRunner.query(`ALTER TABLE "stripe_sync_runs" DROP COLUMN "account_id"`);
     await queryRunner.query(`ALTER TABLE "stripe_subscriptions" DROP COLUMN "account_id"`);
     await queryRunner.query(`ALTER TABLE "stripe_subscription_items" DROP COLUMN "account_id"`);
   }
