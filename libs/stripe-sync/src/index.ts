@@ -11,7 +11,14 @@ export { StripeSyncService, type AnyStripeAction } from './actions/stripe-sync.s
 export { StripeMirrorQuery, type CustomerSubscription, type SubscriptionMatch } from './actions/stripe-mirror-query.service.js';
 
 // Mirrored types: the generic action, and what a type of your own is declared with
-export { StripeActionService, RequestTally, type ActionContext, type EventApplication, type StripeObject } from './actions/stripe-action.service.js';
+export {
+  StripeActionService,
+  RequestTally,
+  type ActionContext,
+  type EventApplication,
+  type ForAccount,
+  type StripeObject,
+} from './actions/stripe-action.service.js';
 export {
   defineMirroredChild,
   defineMirroredObject,
@@ -20,6 +27,7 @@ export {
   type MirroredObjectDefinition,
 } from './objects/mirrored-object.js';
 export { BUILT_IN_OBJECTS, type BuiltInObjectName } from './objects/mirrored-objects.js';
+export { StripeAccounts, type AccountScope } from './stripe/stripe-accounts.js';
 export { MirroredStripeObject } from './persistence/mirrored-stripe-object.js';
 export { IdColumn, TimestampColumn, JsonColumn, AmountColumn, CodeColumn, TextColumn, FlagColumn, ReferenceTo } from './persistence/mirror.columns.js';
 export type { MirrorEntity, MirrorRow } from './persistence/mirror-entity.interface.js';
@@ -33,10 +41,13 @@ export type {
   SyncBatchResult,
   SyncByIdsResult,
   SyncFailure,
+  AccountSyncSummary,
 } from './actions/stripe-action.interfaces.js';
 export { InvalidStripeObjectError, MirrorObjectNotFoundError, SyncAlreadyRunningError } from './actions/stripe-action.errors.js';
 
-// The built-in types: entities and actions
+// The built-in types: entities and actions (accounts: with Connect)
+export { AccountActionService, accounts } from './objects/accounts/accounts.object.js';
+export { StripeAccount } from './objects/accounts/stripe-account.entity.js';
 export { CustomerActionService, customers } from './objects/customers/customers.object.js';
 export { StripeCustomer } from './objects/customers/stripe-customer.entity.js';
 export { ProductActionService, products } from './objects/products/products.object.js';

@@ -49,7 +49,7 @@ export class StripeSyncService {
   }
 
   /** The connected accounts to mirror: those listed in `connect`, or every one the mirror holds (not deauthorized). */
-  private async connectedAccountIds(): Promise<string[]> {
+  async connectedAccountIds(): Promise<string[]> {
     if (!this.accounts.connect) return [];
     const live = await this.accountRows.find({ where: { deletedAt: IsNull() }, select: { id: true }, order: { id: 'ASC' } });
     return live.map((row) => row.id).filter((id) => this.accounts.selects(id));

@@ -3,7 +3,8 @@ import { InjectRepository } from '@nestjs/typeorm';
 import type Stripe from 'stripe';
 import { Brackets, type Repository } from 'typeorm';
 import type { EventApplication, StripeObject } from '../actions/stripe-action.service.js';
-import type { AnyStripeAction } from '../actions/stripe-sync.service.js';
+import { type AnyStripeAction, StripeSyncService } from '../actions/stripe-sync.service.js';
+import { mapWithConcurrency } from '../actions/concurrency.js';
 import { MirrorWriter } from '../persistence/mirror.writer.js';
 import { StripeSyncState } from '../persistence/stripe-sync-state.entity.js';
 import { describeError } from '../stripe/stripe-errors.js';
@@ -26,6 +27,7 @@ export interface EventsCatchUpSummary {
 }
 
 const CURSOR_KEY = 'events.cursor';
+const CATCH_UP_ACCOUNTS_AT_ONCE = 8;
 const AUTHORIZED = 'account.application.authorized';
 const LINK_EVENTS = ['account.application.deauthorized', AUTHORIZED];
 /** The length of `stripe_events.type`. */
@@ -54,6 +56,7 @@ export class StripeEventsService {
     private readonly handlers: StripeEventHandlers,
     private readonly stripe: StripeReader,
     @Inject(MIRRORED_ACTIONS) actions: AnyStripeAction[],
+    private readonly mirror: StripeSyncService,
   ) {
     for (const action of actions) for (const type of action.definition.eventTypes) this.actions.set(type, action);
     // Mirrored with Connect only.
@@ -64,7 +67,7 @@ export class StripeEventsService {
    * Records and applies one verified event. Answers `duplicate` when it was already handled (or is being
    * handled by a concurrent delivery); throws when applying it failed, after recording the failure.
    */
-  async receive(event: Stripe.Event, source: StripeEventSource): Promise<EventReceipt> {
+  async receive(event: Stripe.Event, source: StripeEventSource, listedFor: string | null = null): Promise<EventReceipt> {
     if (!(await this.claim(event, source))) return 'duplicate';
     const action = this.actions.get(event.type);
     const object = event.data.object as unknown as StripeObject;
@@ -72,7 +75,7 @@ export class StripeEventsService {
     let row: unknown = null;
     try {
       checkEvent(event);
-      const account = event.account ?? null;
+      const account = event.account ?? listedFor;
       if (LINK_EVENTS.includes(event.type) && account && this.accountAction) {
         outcome = await this.applyLink(event.type, account, event.created);
       } else if (action) {
@@ -159,15 +162,24 @@ export class StripeEventsService {
     return retaken.affected === 1;
   }
 
+  /** The platform's events, then each connected account's (read with its header, each with a cursor of its own). */
   private async catchUp(): Promise<EventsCatchUpSummary> {
-    const cursor = (await this.state.findOneBy({ key: CURSOR_KEY }))?.value ?? null;
-    const { events, requests } = await this.listSince(cursor);
+    const platform = await this.catchUpFor(null);
+    const accounts = await mapWithConcurrency(await this.mirror.connectedAccountIds(), CATCH_UP_ACCOUNTS_AT_ONCE, (account) => this.catchUpFor(account));
+    for (const part of accounts) for (const key of ['seen', 'processed', 'ignored', 'duplicates', 'requests'] as const) platform[key] += part[key];
+    return platform;
+  }
+
+  private async catchUpFor(account: string | null): Promise<EventsCatchUpSummary> {
+    const key = account ? `${CURSOR_KEY}:${account}` : CURSOR_KEY;
+    const cursor = (await this.state.findOneBy({ key }))?.value ?? null;
+    const { events, requests } = await this.listSince(cursor, account);
     const summary: EventsCatchUpSummary = { seen: events.length, processed: 0, ignored: 0, duplicates: 0, requests, cursor };
     for (const event of events) {
-      const receipt = await this.receive(event, 'catch-up');
+      const receipt = await this.receive(event, 'catch-up', account);
       summary[receipt === 'duplicate' ? 'duplicates' : receipt]++;
       // The cursor moves only past applied events, so a failure is retried by the next catch-up.
-      await this.state.save({ key: CURSOR_KEY, value: event.id, updatedAt: new Date() });
+      await this.state.save({ key, value: event.id, updatedAt: new Date() });
       summary.cursor = event.id;
     }
     return summary;
@@ -178,7 +190,7 @@ export class StripeEventsService {
    * filters by at most 20 types: with more, every event is read and the others are left out here, so that one
    * cursor still marks one place in one list.
    */
-  private async listSince(cursor: string | null): Promise<{ events: Stripe.Event[]; requests: number }> {
+  private async listSince(cursor: string | null, account: string | null): Promise<{ events: Stripe.Event[]; requests: number }> {
     const types = [...this.actions.keys()];
     const filter = types.length <= MAX_EVENT_TYPES ? { types } : {};
     const pages: Stripe.Event[][] = [];
@@ -189,7 +201,11 @@ export class StripeEventsService {
     do {
       requests++;
       // Pages come newest first; from a cursor, walk towards newer events with ending_before.
-      page = await this.stripe.list<Stripe.Event>('/v1/events', { limit: 100, ...filter, ...(cursor ? { ending_before: before } : { starting_after: after }) });
+      page = await this.stripe.list<Stripe.Event>(
+        '/v1/events',
+        { limit: 100, ...filter, ...(cursor ? { ending_before: before } : { starting_after: after }) },
+        account,
+      );
       pages.push(page.data);
       before = page.data[0]?.id;
       after = page.data.at(-1)?.id;
