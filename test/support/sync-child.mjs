@@ -30,7 +30,7 @@ for (const step of JSON.parse(STEPS)) {
   let result;
   if (step.syncAll) result = await subscriptions.syncAll();
   if (step.event) result = await subscriptions.syncFromEvent(step.event.object, step.event.created);
-  if (step.sweep) result = await app.get(MirrorWriter).sweep(subscriptions.tables, new Date(step.sweep.before), new Date());
+  if (step.sweep) result = await app.get(MirrorWriter).sweep(subscriptions.tables, new Date(step.sweep.before), new Date(), [null]);
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 await app.close();

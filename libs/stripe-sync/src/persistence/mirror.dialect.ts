@@ -25,6 +25,8 @@ export interface MirrorDialect {
    */
   stopPreparing(error: unknown): boolean;
   isDuplicateKey(error: unknown): boolean;
+  /** True when the database gave up a transaction that may be run again as it is (a deadlock). */
+  isTransient(error: unknown): boolean;
   /** Refuses to start with a connection or tables that would not store timestamps as absolute instants. */
   checkTimestamps(): Promise<void>;
 }
@@ -47,6 +49,8 @@ export function mirrorDialect(dataSource: DataSource): MirrorDialect {
         runRepeated: (manager, sql, parameters) => prepared.run(manager, sql, parameters),
         stopPreparing: (error) => prepared.stopOn(error),
         isDuplicateKey: (error) => driverCode(error) === '23505',
+        // deadlock_detected, serialization_failure
+        isTransient: (error) => ['40P01', '40001'].includes(String(driverCode(error))),
         checkTimestamps: () => checkPostgresTimestamps(dataSource),
       };
     }
@@ -65,6 +69,8 @@ export function mirrorDialect(dataSource: DataSource): MirrorDialect {
         runRepeated: runPlain,
         stopPreparing: () => false,
         isDuplicateKey: (error) => /^SQLITE_CONSTRAINT_(PRIMARYKEY|UNIQUE)$/.test(String(driverCode(error))),
+        // Transactions wait for the write lock (beginWrite); a busy one has waited its timeout already.
+        isTransient: () => false,
         // TypeORM writes SQLite datetimes as UTC text.
         checkTimestamps: async () => undefined,
       };
@@ -86,6 +92,8 @@ export function mirrorDialect(dataSource: DataSource): MirrorDialect {
         runRepeated: runPlain,
         stopPreparing: () => false,
         isDuplicateKey: (error) => driverCode(error) === 'ER_DUP_ENTRY',
+        // InnoDB's next-key locks make concurrent upserts into one table deadlock now and then; it says to restart.
+        isTransient: (error) => ['ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT'].includes(String(driverCode(error))),
         checkTimestamps: async () => checkMysqlTimezone(dataSource),
       };
     default:

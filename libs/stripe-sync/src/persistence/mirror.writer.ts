@@ -51,6 +51,9 @@ export interface WriteCounts {
 /** Bound parameters per statement, well under what every dialect accepts (SQLite's limit is the lowest: 32,766). */
 const MAX_PARAMETERS_PER_STATEMENT = 30_000;
 
+/** Attempts of a transaction the database gave up (a deadlock) before the error is the caller's. */
+const MAX_TRANSACTION_ATTEMPTS = 5;
+
 /** Rows per upsert: every full chunk sends the same statement, so the database can keep it prepared. */
 const ROWS_PER_UPSERT = 100;
 
@@ -79,13 +82,19 @@ export class MirrorWriter implements OnModuleInit {
       await this.dialect.beginWrite(manager);
       return work(manager);
     };
-    const run = () =>
-      this.dataSource.transaction(locked).catch((error: unknown) => {
-        // A pooler lost a prepared upsert, which fails before anything else in `work`: nothing was committed, so
-        // the same work runs again, unprepared.
-        if (this.dialect.stopPreparing(error)) return this.dataSource.transaction(locked);
-        throw error;
-      });
+    const run = async (): Promise<T> => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await this.dataSource.transaction(locked);
+        } catch (error) {
+          // Nothing was committed, so the same work runs again: unprepared when a pooler lost a prepared upsert
+          // (which fails before anything else in `work`), after a short wait when the database broke a deadlock.
+          if (this.dialect.stopPreparing(error)) continue;
+          if (!this.dialect.isTransient(error) || attempt >= MAX_TRANSACTION_ATTEMPTS) throw error;
+          await new Promise((resolve) => setTimeout(resolve, Math.random() * 50 * attempt));
+        }
+      }
+    };
     if (!this.dialect.serialTransactions) return run();
     const result = this.serialQueue.then(run, run);
     this.serialQueue = result.catch(() => undefined);

@@ -106,8 +106,9 @@ export class StripeEventsService {
    */
   private async applyLink(type: string, account: string, created: number): Promise<EventApplication> {
     if (type === AUTHORIZED) {
-      await this.accountAction!.syncByIds([account]);
-      return 'refetched';
+      // As of the event, so that it is not older than the deauthorization it undoes.
+      const object = await this.stripe.retrieve<{ id: string; object: string }>(`/v1/accounts/${encodeURIComponent(account)}`);
+      return this.accountAction!.syncFromEvent(object as never, created);
     }
     const at = new Date(created * 1000 + 999);
     await this.writer.softDelete(this.accountAction!.tables, account, at);
