@@ -1,47 +1,57 @@
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { randomBytes } from 'node:crypto';
 import { CustomerActionService, StripeSyncService } from 'nestjs-stripe-sync';
 import { StripeEmulator } from 'nestjs-stripe-sync-emulator';
-import { AppModule } from './app.module.js';
-import { readSampleConfig } from './sample.config.js';
+import { sampleSettings } from './sample.config.js';
 
 const EMULATOR_KEY = 'sk_test_local_emulator';
 const EMULATOR_SUBSCRIPTIONS = 300;
+const EMULATOR_CONNECTED_ACCOUNTS = 3;
 
 async function bootstrap() {
   const logger = new Logger('Sample');
-  const config = readSampleConfig();
+  const env = process.env;
+  const url = `http://${env.HOST ?? '127.0.0.1'}:${env.PORT ?? 3000}`;
+  const generatedToken = env.ADMIN_TOKEN ? undefined : (env.ADMIN_TOKEN = randomBytes(24).toString('base64url'));
 
-  // With no Stripe key, a local Stripe emulator with a few hundred subscriptions stands in for Stripe.
-  const emulator = config.stripeApiKey ? undefined : await StripeEmulator.start({ seed: EMULATOR_SUBSCRIPTIONS });
-  if (emulator) logger.log(`No STRIPE_API_KEY: using the local Stripe emulator at ${emulator.url}`);
-  const stripe = emulator ? { ...emulator.clientOptions() } : config.stripe;
-  const url = `http://${config.host}:${config.port}`;
-  // The emulator delivers its events to this app, signed with the secret it gives the endpoint.
-  // With STRIPE_WEBHOOK_SECRET set, the emulator signs with it, so that events can be signed by hand with the same one.
-  const webhookSecret = emulator
-    ? emulator.addWebhookEndpoint({ url: `${url}/stripe/webhook`, secret: config.webhookSecret }).secret
-    : config.webhookSecret;
+  // With no Stripe key, a local Stripe emulator stands in for Stripe: its address and key go where yours would.
+  const emulator = env.STRIPE_API_KEY ? undefined : await StripeEmulator.start({ seed: EMULATOR_SUBSCRIPTIONS });
+  if (emulator) {
+    logger.log(`No STRIPE_API_KEY: using the local Stripe emulator at ${emulator.url}`);
+    env.STRIPE_API_KEY = EMULATOR_KEY;
+    env.STRIPE_API_BASE = emulator.url;
+    // It delivers its events to this app, signed with STRIPE_WEBHOOK_SECRET when set (to sign events by hand too).
+    env.STRIPE_WEBHOOK_SECRET = emulator.addWebhookEndpoint({ url: `${url}/stripe/webhook`, secret: env.STRIPE_WEBHOOK_SECRET }).secret;
+    if (env.SAMPLE_CONNECT === '1') {
+      for (let i = 1; i <= EMULATOR_CONNECTED_ACCOUNTS; i++) emulator.createAccount({ businessName: `Connected shop ${i}`, seed: { subscriptions: 20, seed: i } });
+      env.STRIPE_CONNECT ??= 'all';
+      env.STRIPE_CONNECT_WEBHOOK_SECRET = emulator.addWebhookEndpoint({ url: `${url}/stripe/webhook`, connect: true, secret: env.STRIPE_CONNECT_WEBHOOK_SECRET }).secret;
+    }
+  }
 
-  const app = await NestFactory.create(
-    AppModule.forConfig({ ...config, stripe, webhookSecret, stripeApiKey: config.stripeApiKey ?? EMULATOR_KEY }),
-  );
+  // Imported now: ConfigModule.forRoot reads and checks the environment as the module loads.
+  const { AppModule } = await import('./app.module.js');
+  const app = await NestFactory.create(AppModule);
   app.enableShutdownHooks();
   if (emulator) process.once('beforeExit', () => void emulator.stop());
-  await app.listen(config.port, config.host);
+  const settings = app.get<ReturnType<typeof sampleSettings>>(sampleSettings.KEY);
+  await app.listen(settings.PORT, settings.HOST);
 
   const summary = await app.get(StripeSyncService).syncAll();
   logger.log(`Initial sync in ${summary.durationMs} ms: ${summary.objects!.map((run) => `${run.seen} ${run.object}`).join(', ')}`);
+  if (summary.accounts) logger.log(`Connected accounts: ${summary.accounts.map((account) => `${account.account} (${account.seen} objects)`).join(', ')}`);
   const [customer] = (await app.get(CustomerActionService).list({}, { limit: 1, includeDeleted: false })).data;
+  const token = settings.ADMIN_TOKEN;
 
   console.log(`
-Stripe mirror ready at ${url}/stripe (customers, products, prices, subscriptions, invoices, payment-intents, charges, refunds)
-Admin token${config.adminTokenGenerated ? ' (generated; set ADMIN_TOKEN to choose one)' : ''}: ${config.adminToken}
+Stripe mirror ready at ${url}/stripe (customers, products, prices, subscriptions, invoices, payment-intents, charges, refunds${summary.accounts ? ', accounts' : ''})
+Admin token${generatedToken ? ' (generated; set ADMIN_TOKEN to choose one)' : ''}: ${token}
 Try:
-  curl -H "Authorization: Bearer ${config.adminToken}" "${url}/stripe/subscriptions?limit=3"
-  curl -H "Authorization: Bearer ${config.adminToken}" "${url}/stripe/invoices?status=paid&limit=3"${customer ? `
-  curl -H "Authorization: Bearer ${config.adminToken}" "${url}/stripe/customers/${customer.id}/subscriptions"` : ''}
-Webhooks: ${url}/stripe/webhook${emulator ? ` (the emulator delivers to it, signed with ${webhookSecret}, the local emulator's secret;\n  change a subscription with: curl -u ${EMULATOR_KEY}: ${emulator.url}/v1/subscriptions/<id> -d "metadata[plan]=gold")` : ''}
+  curl -H "Authorization: Bearer ${token}" "${url}/stripe/subscriptions?limit=3"
+  curl -H "Authorization: Bearer ${token}" "${url}/stripe/invoices?status=paid&limit=3"${customer ? `
+  curl -H "Authorization: Bearer ${token}" "${url}/stripe/customers/${customer.id}/subscriptions"` : ''}
+Webhooks: ${url}/stripe/webhook${emulator ? ` (the emulator delivers to it, signed with ${settings.STRIPE_WEBHOOK_SECRET}, the local emulator's secret;\n  change a subscription with: curl -u ${EMULATOR_KEY}: ${emulator.url}/v1/subscriptions/<id> -d "metadata[plan]=gold")` : ''}
 `);
 }
 
