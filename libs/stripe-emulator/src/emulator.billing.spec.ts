@@ -253,6 +253,24 @@ describe('StripeEmulator seed options', () => {
     }
   });
 
+  it('gives a denseShare of the subscriptions 11 to 20 items, the rest within minItems..maxItems, and their invoices a line per item', async () => {
+    const emulator = await StripeEmulator.start({ seed: { subscriptions: 2000, now: NOW, minItems: 1, maxItems: 3, denseShare: 0.05 } });
+    try {
+      const counts = all(emulator, 'subscription').map((subscription) => subscription.items.data.length);
+      const dense = counts.filter((count) => count > 3);
+      expect(dense.length).toBeGreaterThan(2000 * 0.03);
+      expect(dense.length).toBeLessThan(2000 * 0.07);
+      expect(dense.every((count) => count >= 11 && count <= 20)).toBe(true);
+      expect(Math.max(...dense)).toBe(20);
+      expect(counts.filter((count) => count <= 3).every((count) => count >= 1)).toBe(true);
+      const lines = all(emulator, 'invoice').map((invoice) => invoice.lines.data.length);
+      expect(lines.some((count) => count > 10)).toBe(true);
+      expect(emulator.listObjectIds('product')).toHaveLength(20);
+    } finally {
+      await emulator.stop();
+    }
+  });
+
   it('generates no invoices or payments with invoicesPerSubscription [0, 0]: latest_invoice is null, customers and catalog stay', async () => {
     const emulator = await StripeEmulator.start({ seed: { subscriptions: 50, now: NOW, invoicesPerSubscription: [0, 0] } });
     try {

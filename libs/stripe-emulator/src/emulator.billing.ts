@@ -5,7 +5,7 @@ import {
   addInterval,
   batchId,
   between,
-  catalogSize,
+  catalogSizeOf,
   childId,
   DAY,
   type GeneratedSubscriptions,
@@ -212,7 +212,7 @@ export function generateBilling(generated: GeneratedSubscriptions): SeededBillin
   numberInvoices(invoices);
   const payments = invoices.flatMap((invoice) => invoice.payment ?? []);
   return {
-    catalog: catalogEntries(catalogSize(batch), batch.catalog),
+    catalog: catalogEntries(catalogSizeOf(batch), batch.catalog),
     entries: {
       customer: customers,
       invoice: invoices,

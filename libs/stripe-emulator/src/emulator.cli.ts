@@ -11,6 +11,8 @@
  *   --seed-value N    PRNG seed of the generated data, default 1
  *   --min-items N     fewest items per subscription, default 1
  *   --max-items N     most items per subscription, default 15
+ *   --dense-share F   share of subscriptions with 11 to 20 items whatever --min-items and --max-items say,
+ *                     default 0 (with --max-items 3 and 0.01: an account as real ones are)
  *   --customers N     distinct customers among the subscriptions, default half the subscriptions
  *   --extra-customers N
  *                     customers without a subscription, default 0
@@ -78,6 +80,7 @@ const FLAGS = [
   'seed-value',
   'min-items',
   'max-items',
+  'dense-share',
   'customers',
   'extra-customers',
   'min-invoices',
@@ -117,6 +120,7 @@ export async function main(argv: string[], print: (line: string) => void = (line
     seed: number('seed-value'),
     minItems: number('min-items'),
     maxItems: number('max-items'),
+    denseShare: number('dense-share'),
     invoicesPerSubscription,
     refundShare: number('refund-share'),
     now: number('now'),

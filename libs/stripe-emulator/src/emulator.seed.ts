@@ -10,6 +10,11 @@ export interface SeedOptions {
   minItems?: number;
   /** Most items per subscription, default 15, so a good share has more than the 10 Stripe embeds. */
   maxItems?: number;
+  /**
+   * Share of subscriptions with 11 to 20 items (Stripe's most) whatever `minItems` and `maxItems` say, default 0:
+   * with 1 to 3 items and 0.01, an account as real ones are, where few lists go beyond the 10 Stripe embeds.
+   */
+  denseShare?: number;
   /** Share of canceled subscriptions, default 0.2; the rest spread over the other statuses, mostly active. */
   canceledShare?: number;
   /** Distinct customers among the subscriptions, default max(1, subscriptions / 2). */
@@ -41,6 +46,7 @@ export interface SeedBatch {
   now: number;
   minItems: number;
   maxItems: number;
+  denseShare: number;
   /** Fewest and most invoices per subscription. */
   invoices: readonly [number, number];
   refundShare: number;
@@ -248,6 +254,7 @@ function resolveOptions(options: SeedOptions) {
     seed: options.seed ?? 1,
     minItems: options.minItems ?? 1,
     maxItems: options.maxItems ?? 15,
+    denseShare: options.denseShare ?? 0,
     canceledShare: options.canceledShare ?? 0.2,
     customers: options.customers ?? Math.max(1, Math.floor(subscriptions / 2)),
     extraCustomers: options.extraCustomers ?? 0,
@@ -255,13 +262,14 @@ function resolveOptions(options: SeedOptions) {
     refundShare: options.refundShare ?? 0.05,
     now: options.now ?? Math.floor(Date.now() / 1000 / DAY) * DAY,
   };
-  const { minItems, maxItems, canceledShare, customers, extraCustomers, invoices, refundShare } = resolved;
+  const { minItems, maxItems, denseShare, canceledShare, customers, extraCustomers, invoices, refundShare } = resolved;
   if (!Number.isInteger(subscriptions) || subscriptions < 0 || subscriptions > PER_BATCH) {
     throw new RangeError(`seed: subscriptions must be an integer within 0..${PER_BATCH}`);
   }
   if (!Number.isInteger(minItems) || !Number.isInteger(maxItems) || minItems < 1 || maxItems < minItems || maxItems > MAX_ITEMS) {
     throw new RangeError(`seed: need integers 1 <= minItems <= maxItems <= ${MAX_ITEMS}`);
   }
+  if (!(denseShare >= 0 && denseShare <= 1)) throw new RangeError('seed: denseShare must be within 0..1');
   if (!(canceledShare >= 0 && canceledShare <= 1)) throw new RangeError('seed: canceledShare must be within 0..1');
   if (!Number.isInteger(customers) || customers < 1) throw new RangeError('seed: customers must be an integer >= 1');
   if (!Number.isInteger(extraCustomers) || extraCustomers < 0 || extraCustomers > PER_BATCH) {
@@ -288,10 +296,10 @@ export interface GeneratedSubscriptions {
  * before (in any account), `catalog` the account's catalog.
  */
 export function generateSubscriptions(options: SeedOptions, batchIndex: number, catalog = ''): GeneratedSubscriptions {
-  const { subscriptions, seed, minItems, maxItems, canceledShare, customers, extraCustomers, invoices, refundShare, now } = resolveOptions(options);
+  const { subscriptions, seed, minItems, maxItems, denseShare, canceledShare, customers, extraCustomers, invoices, refundShare, now } = resolveOptions(options);
   if (batchIndex >= MAX_BATCHES) throw new RangeError(`seed: at most ${MAX_BATCHES} seed calls per emulator`);
   const random = prng(Math.imul(seed, 0x9e3779b1) ^ batchIndex);
-  const batch: SeedBatch = { index: batchIndex, catalog, seed, now, minItems, maxItems, invoices, refundShare, extraCustomers, records: [] };
+  const batch: SeedBatch = { index: batchIndex, catalog, seed, now, minItems, maxItems, denseShare, invoices, refundShare, extraCustomers, records: [] };
   const customerIds = Array.from({ length: Math.min(customers, Math.max(subscriptions, 1)) }, () => makeId('cus', 14, random));
   const firstSubscriptions: (SeededSubscription | undefined)[] = new Array(customerIds.length).fill(undefined);
   let previousCreated: number | undefined;
@@ -333,6 +341,8 @@ function periodAt(anchor: number, interval: Interval, moment: number): [number, 
 const CURRENCIES = [['usd', 70], ['eur', 20], ['gbp', 10]] as const;
 const MONTHLY_AMOUNTS = [900, 1900, 2900, 4900, 9900, 500, 1500, 25000];
 const PRODUCT_CATALOG_SIZE = 20;
+/** Most items of a dense subscription: Stripe's limit. */
+const DENSE_ITEMS = 20;
 export const CATALOG_CREATED = 1_600_000_000; // Sep 2020: the catalog predates every generated subscription
 
 /** The platform's catalog ids by key. */
@@ -452,8 +462,8 @@ export function catalogProductId(product: number, catalog: string): string {
 }
 
 /** How many products the subscriptions of a batch draw their items from. */
-export function catalogSize(batch: SeedBatch): number {
-  return Math.max(PRODUCT_CATALOG_SIZE, batch.maxItems);
+export function catalogSizeOf(batch: SeedBatch): number {
+  return Math.max(PRODUCT_CATALOG_SIZE, batch.maxItems, batch.denseShare > 0 ? DENSE_ITEMS : 0);
 }
 
 /** The product a made-up price (see `priceById`) belongs to, in the account of `catalog`. */
@@ -579,9 +589,11 @@ function generateItems(
   periodEnd: number,
 ): Stripe.SubscriptionItem[] {
   const { id, created, batch } = record;
-  const count = between(random, batch.minItems, batch.maxItems);
+  // Drawn only when asked for, so that the data of every seed without dense subscriptions stays as it was.
+  const dense = batch.denseShare > 0 && random() < batch.denseShare;
+  const count = dense ? between(random, 11, DENSE_ITEMS) : between(random, batch.minItems, batch.maxItems);
   // A subscription holds each price at most once, so draw distinct products.
-  const catalogSize = Math.max(PRODUCT_CATALOG_SIZE, batch.maxItems);
+  const catalogSize = catalogSizeOf(batch);
   const products = new Set<number>();
   while (products.size < count) products.add(between(random, 0, catalogSize - 1));
   const items = [...products].map((product, index): Stripe.SubscriptionItem => ({
