@@ -4,11 +4,13 @@ import { ScheduleModule, SchedulerRegistry } from '@nestjs/schedule';
 import { Test } from '@nestjs/testing';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import Stripe from 'stripe';
+import { DataSource } from 'typeorm';
 import request from 'supertest';
 import {
   InjectStripeClient,
   STRIPE_CLIENT,
   StripeSubscription,
+  StripeSyncLock,
   StripeSyncModule,
   type StripeSyncModuleOptions,
   SubscriptionActionService,
@@ -16,6 +18,7 @@ import {
 import { StripeEmulator } from 'nestjs-stripe-sync-emulator';
 import { ADMIN_TOKEN, API_KEY, emulatorOptions } from './support/app.js';
 import { createTestDatabase } from './support/databases.js';
+import { CapturingLogger } from './support/logs.js';
 
 /** These cases are about the module's wiring, not the database: SQLite is enough. */
 describe('StripeSyncModule registration', () => {
@@ -104,7 +107,9 @@ describe('StripeSyncModule registration', () => {
       ['a missing key (unset environment variable)', () => StripeSyncModule.forRoot(process.env.NO_SUCH_VARIABLE as string), '"apiKey"'],
       ['a publishable key', () => StripeSyncModule.forRoot('pk_test_123'), '"apiKey"'],
       ['an empty key', () => StripeSyncModule.forRoot({ ...valid(), apiKey: '' }), '"apiKey"'],
-      ['a malformed cron', () => StripeSyncModule.forRoot({ ...valid(), cron: 'every hour' }), '"cron"'],
+      ['a malformed cron expression', () => StripeSyncModule.forRoot({ ...valid(), schedule: { fullSync: 'every hour' } }), '"schedule.fullSync"'],
+      ['an unknown time zone', () => StripeSyncModule.forRoot({ ...valid(), schedule: { timeZone: 'Mars/Olympus' } }), '"schedule.timeZone"'],
+      ['the former cron option', () => StripeSyncModule.forRoot({ ...valid(), cron: '0 * * * *' } as StripeSyncModuleOptions), 'replaced by schedule'],
       ['a short admin token', () => StripeSyncModule.forRoot({ ...valid(), adminToken: 'short' }), '"adminToken"'],
       ['a bad route prefix', () => StripeSyncModule.forRoot({ ...valid(), routePrefix: 'a b' }), '"routePrefix"'],
       [
@@ -119,30 +124,76 @@ describe('StripeSyncModule registration', () => {
     });
 
     it('a schedule without ScheduleModule.forRoot()', async () => {
-      await expect(boot([StripeSyncModule.forRoot({ ...valid(), cron: '0 * * * *' })])).rejects.toThrow('ScheduleModule.forRoot()');
+      await expect(boot([StripeSyncModule.forRoot({ ...valid(), schedule: {} })])).rejects.toThrow('ScheduleModule.forRoot()');
     });
   });
 
-  describe('scheduled sync', () => {
-    it('registers the job from the cron option and runs syncAll on it', async () => {
-      const started = await boot([ScheduleModule.forRoot(), StripeSyncModule.forRoot({ ...emulatorOptions(emulator), cron: '* * * * * *' })]);
-      expect(started.get(SchedulerRegistry).getCronJob('stripe-sync:sync-all')).toBeDefined();
+  describe('scheduled jobs', () => {
+    const jobs = (started: INestApplication) => started.get(SchedulerRegistry);
+
+    it('registers the catch-up every 5 minutes and the full sync daily at 03:00, in UTC, by default', async () => {
+      const started = await boot([ScheduleModule.forRoot(), StripeSyncModule.forRoot({ ...emulatorOptions(emulator), schedule: {} })]);
+      const catchUp = jobs(started).getCronJob('stripe-sync:catch-up');
+      const fullSync = jobs(started).getCronJob('stripe-sync:full-sync');
+      expect([catchUp.cronTime.source, catchUp.cronTime.timeZone]).toEqual(['*/5 * * * *', 'UTC']);
+      expect([fullSync.cronTime.source, fullSync.cronTime.timeZone]).toEqual(['0 3 * * *', 'UTC']);
+      expect(fullSync.nextDate().toUTC().hour).toBe(3);
+    });
+
+    it('reads the expressions in the time zone given, and leaves out a job set to false', async () => {
+      const schedule = { catchUp: false, fullSync: '0 3 * * *', timeZone: 'Asia/Kolkata' } as const;
+      const started = await boot([ScheduleModule.forRoot(), StripeSyncModule.forRoot({ ...emulatorOptions(emulator), schedule })]);
+      expect(jobs(started).doesExist('cron', 'stripe-sync:catch-up')).toBe(false);
+      // 03:00 in Kolkata is 21:30 UTC.
+      const next = jobs(started).getCronJob('stripe-sync:full-sync').nextDate().toUTC();
+      expect([next.hour, next.minute]).toEqual([21, 30]);
+    });
+
+    it('runs the full sync on its schedule and logs what it corrected', async () => {
+      const schedule = { catchUp: false, fullSync: '* * * * * *' } as const;
+      const started = await boot([ScheduleModule.forRoot(), StripeSyncModule.forRoot({ ...emulatorOptions(emulator), objects: ['subscription'], schedule })]);
+      const logger = new CapturingLogger();
+      started.useLogger(logger);
       const rows = started.get(SubscriptionActionService);
       const deadline = Date.now() + 5000;
       while ((await rows.list({}, { limit: 100, includeDeleted: true })).data.length < 25 && Date.now() < deadline) {
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
       expect((await rows.list({}, { limit: 100, includeDeleted: true })).data).toHaveLength(25);
+      while (!logger.lines.some((line) => line.includes('Scheduled full sync done')) && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(logger.lines.find((line) => line.includes('Scheduled full sync done'))).toMatch(/25 objects .* rows corrected that webhooks and catch-up had missed \(\d+ inserted, \d+ updated, 0 soft-deleted, 0 restored\)/);
     });
 
-    it('registers no job with cron: false', async () => {
+    it('runs the catch-up in one instance at a time: a tick while another holds its lease sends nothing', async () => {
+      const started = await boot([ScheduleModule.forRoot(), StripeSyncModule.forRoot({ ...emulatorOptions(emulator), schedule: { fullSync: false } })]);
+      const logger = new CapturingLogger();
+      started.useLogger(logger);
+      const job = jobs(started).getCronJob('stripe-sync:catch-up');
+      const locks = started.get(DataSource).getRepository(StripeSyncLock);
+      await locks.insert({ name: 'events-catch-up', owner: 'another-instance', expiresAt: new Date(Date.now() + 60_000) });
+      emulator.resetStats();
+      await job.fireOnTick();
+      expect(emulator.stats.byRoute['GET /v1/events']).toBeUndefined();
+      expect(logger.lines.some((line) => line.includes('Scheduled event catch-up skipped: another instance is running it'))).toBe(true);
+
+      await locks.delete({ name: 'events-catch-up' });
+      await job.fireOnTick();
+      expect(emulator.stats.byRoute['GET /v1/events']).toBeGreaterThan(0);
+      expect(logger.lines.some((line) => line.includes('Scheduled event catch-up done'))).toBe(true);
+      expect(await locks.count()).toBe(0);
+    });
+
+    it('registers no job with schedule: false', async () => {
       const started = await boot([ScheduleModule.forRoot(), StripeSyncModule.forRoot(emulatorOptions(emulator))]);
-      expect(started.get(SchedulerRegistry).getCronJobs().size).toBe(0);
+      expect(jobs(started).getCronJobs().size).toBe(0);
     });
 
-    it('skips a tick while the previous run is still going', async () => {
-      const started = await boot([ScheduleModule.forRoot(), StripeSyncModule.forRoot({ ...emulatorOptions(emulator), cron: '0 0 1 1 *' })]);
-      const job = started.get(SchedulerRegistry).getCronJob('stripe-sync:sync-all');
+    it('skips a full-sync tick while the previous run is still going', async () => {
+      const schedule = { catchUp: false, fullSync: '0 0 1 1 *' } as const;
+      const started = await boot([ScheduleModule.forRoot(), StripeSyncModule.forRoot({ ...emulatorOptions(emulator), objects: ['subscription'], schedule })]);
+      const job = jobs(started).getCronJob('stripe-sync:full-sync');
       emulator.resetStats();
       emulator.injectFault({ route: 'GET /v1/subscriptions', delayMs: 200 });
       await Promise.all([job.fireOnTick(), job.fireOnTick(), job.fireOnTick()]);
@@ -155,7 +206,6 @@ describe('StripeSyncModule registration', () => {
   it('exports the entities so the host app can query the mirror', async () => {
     const started = await boot([StripeSyncModule.forRoot(emulatorOptions(emulator))]);
     await started.get(SubscriptionActionService).syncAll();
-    const { DataSource } = await import('typeorm');
     expect(await started.get(DataSource).getRepository(StripeSubscription).count()).toBe(25);
   });
 });

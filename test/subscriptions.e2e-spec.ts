@@ -57,19 +57,21 @@ describe.each(databases)('subscription routes on %s', (database) => {
 
       it('soft-deletes what Stripe no longer has and restores what comes back', async () => {
         await syncAll().expect(200);
-        const [gone] = emulator.listSubscriptionIds();
+        const [gone, changed] = emulator.listSubscriptionIds();
         const copy = emulator.getSubscription(gone)!;
         emulator.removeSubscription(gone);
+        emulator.updateSubscription(changed, { metadata: { plan_note: 'changed in Stripe' } });
 
+        // Updated: the rows whose data changed, not every row seen again.
         const second = await syncAll().expect(200);
-        expect(second.body).toMatchObject({ seen: SEEDED - 1, inserted: 0, updated: SEEDED - 1, softDeleted: 1, restored: 0 });
+        expect(second.body).toMatchObject({ seen: SEEDED - 1, inserted: 0, updated: 1, softDeleted: 1, restored: 0 });
         const deleted = await subscriptions().findOneByOrFail({ id: gone });
         expect(deleted.deletedAt).toBeInstanceOf(Date);
         expect(await items().countBy({ subscriptionId: gone, deletedAt: IsNull() })).toBe(0);
 
         emulator.putSubscription(copy);
         const third = await syncAll().expect(200);
-        expect(third.body).toMatchObject({ seen: SEEDED, softDeleted: 0, restored: 1 });
+        expect(third.body).toMatchObject({ seen: SEEDED, inserted: 0, updated: 0, softDeleted: 0, restored: 1 });
         expect((await subscriptions().findOneByOrFail({ id: gone })).deletedAt).toBeNull();
         expect(await items().countBy({ subscriptionId: gone, deletedAt: IsNull() })).toBe(copy.items.data.length);
       });

@@ -51,7 +51,7 @@ export function emulatorOptions(emulator: StripeEmulator, overrides: Partial<Str
     apiKey: API_KEY,
     stripe: { ...emulator.clientOptions(), maxNetworkRetries: 0 },
     adminToken: ADMIN_TOKEN,
-    cron: false,
+    schedule: false,
     requestsPerSecond: 0,
     ...overrides,
   };

@@ -2,7 +2,7 @@
 export { StripeSyncModule, STRIPE_SYNC_ENTITIES } from './stripe-sync.module.js';
 export { STRIPE_CLIENT } from './stripe-sync.constants.js';
 export { StripeSyncOptionsError } from './stripe-sync.options.js';
-export type { StripeClientSettings, StripeSyncModuleExtras, StripeSyncModuleOptions } from './interfaces/stripe-sync-options.interface.js';
+export type { StripeClientSettings, StripeSyncModuleExtras, StripeSyncModuleOptions, StripeSyncSchedule } from './interfaces/stripe-sync-options.interface.js';
 export { InjectStripeClient } from './stripe/stripe.decorators.js';
 export { StripeReader, type StripePage, type StripeParams } from './stripe/stripe-reader.js';
 

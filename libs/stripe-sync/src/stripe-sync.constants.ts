@@ -5,8 +5,9 @@ export const STRIPE_CLIENT = Symbol('STRIPE_CLIENT');
 export const STRIPE_SYNC_OPTIONS = Symbol('STRIPE_SYNC_OPTIONS');
 
 export const DEFAULT_ROUTE_PREFIX = 'stripe';
-export const DEFAULT_CRON = '0 * * * *';
-export const SYNC_CRON_JOB_NAME = 'stripe-sync:sync-all';
+/** Names of the module's jobs in the app's `SchedulerRegistry`. */
+export const CATCH_UP_JOB_NAME = 'stripe-sync:catch-up';
+export const FULL_SYNC_JOB_NAME = 'stripe-sync:full-sync';
 
 /** Injection token of the route prefix, normalised (`stripe`, `billing/stripe`). */
 export const ROUTE_PREFIX = Symbol('ROUTE_PREFIX');

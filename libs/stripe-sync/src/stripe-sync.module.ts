@@ -13,7 +13,7 @@ import { MirrorWriter } from './persistence/mirror.writer.js';
 import { SyncRunStore } from './persistence/sync-run.store.js';
 import { SyncLeases } from './persistence/sync-leases.js';
 import { StripeSyncScheduler } from './scheduling/stripe-sync.scheduler.js';
-import { stripeClientProvider } from './stripe/stripe-client.provider.js';
+import { pageBudgetProvider, stripeClientProvider } from './stripe/stripe-client.provider.js';
 import { StripeReader } from './stripe/stripe-reader.js';
 import { STRIPE_CLIENT, STRIPE_SYNC_OPTIONS } from './stripe-sync.constants.js';
 import {
@@ -44,6 +44,7 @@ export const STRIPE_SYNC_ENTITIES = [...entitiesOf([accounts, ...Object.values(B
       },
     },
     stripeClientProvider,
+    pageBudgetProvider,
     StripeReader,
     StripeAccounts,
     MirrorWriter,

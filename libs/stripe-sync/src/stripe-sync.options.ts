@@ -1,11 +1,11 @@
 import { validateCronExpression } from 'cron';
-import { DEFAULT_CRON } from './stripe-sync.constants.js';
 import { defaultRequestRate } from './stripe/stripe-request-governor.js';
 import type {
   ResolvedStripeSyncOptions,
   StripeSyncModuleExtras,
   StripeSyncModuleOptions,
 } from './interfaces/stripe-sync-options.interface.js';
+import { isTimeZone } from './persistence/migrations/index.js';
 import type { MirroredObjectDefinition } from './objects/mirrored-object.js';
 import { BUILT_IN_OBJECTS } from './objects/mirrored-objects.js';
 
@@ -31,9 +31,10 @@ export function resolveStripeSyncOptions(options: StripeSyncModuleOptions | unde
     stripe = {},
     adminToken,
     guard,
-    cron = DEFAULT_CRON,
+    schedule = {},
     concurrency = 8,
     parallelism = 4,
+    maxParallelism = 64,
     webhookSecret,
     webhookTolerance = 300,
     requestsPerSecond,
@@ -55,14 +56,17 @@ export function resolveStripeSyncOptions(options: StripeSyncModuleOptions | unde
   if (guard !== undefined && typeof guard?.canActivate !== 'function') {
     throw new StripeSyncOptionsError('guard', 'must be a guard instance (an object with canActivate)');
   }
-  if (cron !== false && (typeof cron !== 'string' || !validateCronExpression(cron).valid)) {
-    throw new StripeSyncOptionsError('cron', `must be a cron expression or false, got ${JSON.stringify(cron)}`);
+  if ('cron' in options) {
+    throw new StripeSyncOptionsError('cron', "was replaced by schedule: { catchUp, fullSync } (or schedule: false)");
   }
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 100) {
     throw new StripeSyncOptionsError('concurrency', 'must be an integer from 1 to 100');
   }
   if (!Number.isInteger(parallelism) || parallelism < 1 || parallelism > 64) {
     throw new StripeSyncOptionsError('parallelism', 'must be an integer from 1 to 64');
+  }
+  if (!Number.isInteger(maxParallelism) || maxParallelism < parallelism || maxParallelism > 256) {
+    throw new StripeSyncOptionsError('maxParallelism', `must be an integer from parallelism (${parallelism}) to 256`);
   }
   if (stripe.protocol !== undefined && stripe.protocol !== 'http' && stripe.protocol !== 'https') {
     throw new StripeSyncOptionsError('stripe.protocol', 'must be "http" or "https"');
@@ -91,9 +95,10 @@ export function resolveStripeSyncOptions(options: StripeSyncModuleOptions | unde
     stripe,
     adminToken,
     guard,
-    cron,
+    schedule: resolveSchedule(schedule),
     concurrency,
     parallelism,
+    maxParallelism,
     webhookSecrets,
     webhookTolerance,
     requestsPerSecond: rate,
@@ -102,6 +107,26 @@ export function resolveStripeSyncOptions(options: StripeSyncModuleOptions | unde
     connect,
     connectWebhookSecrets,
   };
+}
+
+const DEFAULT_SCHEDULE = { catchUp: '*/5 * * * *', fullSync: '0 3 * * *', timeZone: 'UTC' } as const;
+
+function resolveSchedule(schedule: StripeSyncModuleOptions['schedule']): ResolvedStripeSyncOptions['schedule'] {
+  if (schedule === false) return { ...DEFAULT_SCHEDULE, catchUp: false, fullSync: false };
+  if (typeof schedule !== 'object' || schedule === null) {
+    throw new StripeSyncOptionsError('schedule', 'must be false or { catchUp?, fullSync?, timeZone? }');
+  }
+  const resolved = { ...DEFAULT_SCHEDULE, ...schedule };
+  for (const job of ['catchUp', 'fullSync'] as const) {
+    const cron = resolved[job];
+    if (cron !== false && (typeof cron !== 'string' || !validateCronExpression(cron).valid)) {
+      throw new StripeSyncOptionsError(`schedule.${job}`, `must be a cron expression or false, got ${JSON.stringify(cron)}`);
+    }
+  }
+  if (typeof resolved.timeZone !== 'string' || !isTimeZone(resolved.timeZone)) {
+    throw new StripeSyncOptionsError('schedule.timeZone', `must be an IANA time zone such as "UTC" or "Europe/Paris", got ${JSON.stringify(resolved.timeZone)}`);
+  }
+  return resolved;
 }
 
 function signingSecrets(option: string, value: string | string[] | undefined): string[] {

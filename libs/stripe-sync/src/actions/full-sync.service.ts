@@ -1,12 +1,11 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { ResolvedStripeSyncOptions } from '../interfaces/stripe-sync-options.interface.js';
+import { Injectable, Logger } from '@nestjs/common';
 import type { MirrorEntity } from '../persistence/mirror-entity.interface.js';
 import { MirrorWriter } from '../persistence/mirror.writer.js';
 import type { StripeSyncRun } from '../persistence/stripe-sync-run.entity.js';
 import { LeaseLostError, type SyncLease, SyncLeases } from '../persistence/sync-leases.js';
 import { type RunState, SyncRunStore } from '../persistence/sync-run.store.js';
 import { describeError } from '../stripe/stripe-errors.js';
-import { STRIPE_SYNC_OPTIONS } from '../stripe-sync.constants.js';
+import { PageBudget } from '../stripe/stripe-page-budget.js';
 import { mapWithConcurrency } from './concurrency.js';
 import { RequestTally } from './stripe-action.service.js';
 import { SyncAlreadyRunningError } from './stripe-action.errors.js';
@@ -16,22 +15,33 @@ import { Backfill, type BackfillSource } from './stripe-backfill.js';
 /** `object` of a run of the whole account. */
 export const WHOLE_ACCOUNT = 'all';
 
-/** Connected accounts synced at once in a run of the whole account: with many small ones, their latency, not the pace, would otherwise set the speed. */
+/**
+ * Connected accounts synced at once in a run of the whole account, each with all its types at once: with many
+ * small accounts, their latency, not the pace, would otherwise set the speed. Their pages share the page budget.
+ */
 const ACCOUNTS_AT_ONCE = 32;
 
 type Source = BackfillSource<MirrorEntity>;
 
-/** The types of one connected account, parents first. */
+/** The types of one connected account. */
 export interface AccountSources {
   account: string;
   sources: Source[];
 }
 
+/** The connected accounts a run of the whole account goes on to. */
+export interface ConnectedAccounts {
+  /** The platform's type whose run lists them: they start once it is done, beside the platform's other types. */
+  listedBy: string;
+  sources(): Promise<AccountSources[]>;
+}
+
 /**
  * The lifecycle of full syncs, the same for every type: the leases that let one instance at a time run a type for
  * an account, the run rows that let a run be resumed, the backfill of each type, the sweep that follows it, and the
- * summary. A run of the whole account runs each of the platform's types under one run id, parents first, then the
- * connected accounts', many accounts at once; it goes on with the other types and accounts when one fails.
+ * summary. A run of the whole account runs the platform's types under one run id, all at once (the mirror has no
+ * foreign keys: a row may come before its parent's), and the connected accounts' types, many accounts at once,
+ * all sharing the page budget; it goes on with the other types and accounts when one fails.
  */
 @Injectable()
 export class FullSyncService {
@@ -43,7 +53,7 @@ export class FullSyncService {
     private readonly writer: MirrorWriter,
     private readonly runs: SyncRunStore,
     private readonly leases: SyncLeases,
-    @Inject(STRIPE_SYNC_OPTIONS) private readonly options: Pick<ResolvedStripeSyncOptions, 'parallelism'>,
+    private readonly budget: PageBudget,
   ) {}
 
   /** Starts (or resumes) a full sync of one type for one account; answers its run id once it holds the lease. */
@@ -55,11 +65,10 @@ export class FullSyncService {
   }
 
   /**
-   * Starts (or resumes) one run of every type in `platform`, in that order (parents first), then of the connected
-   * accounts `connected` answers once the platform's types are done (their list is one of those types). With
-   * `account`, the run is one connected account's, and `platform` its types.
+   * Starts (or resumes) one run of every type in `platform` and of the `connected` accounts. With `account`, the
+   * run is one connected account's, and `platform` its types.
    */
-  startWholeAccount(platform: Source[], connected: () => Promise<AccountSources[]> = async () => [], account: string | null = null): Promise<StartedSyncAll> {
+  startWholeAccount(platform: Source[], connected: ConnectedAccounts | null = null, account: string | null = null): Promise<StartedSyncAll> {
     return this.open(platform, WHOLE_ACCOUNT, async () => {
       const parent = (await this.resumed(WHOLE_ACCOUNT, account))?.run ?? (await this.runs.startParent(WHOLE_ACCOUNT, account));
       return { run: parent, complete: (leases) => this.completeWholeAccount(parent, platform, leases, connected) };
@@ -132,7 +141,7 @@ export class FullSyncService {
     parent: StripeSyncRun,
     platform: Source[],
     leases: SyncLease[],
-    connected: () => Promise<AccountSources[]>,
+    connected: ConnectedAccounts | null,
   ): Promise<SyncAllSummary> {
     const completed = new Map(
       (await this.runs.children(parent.id)).filter((run) => run.status === 'completed').map((run) => [`${run.object}:${run.account ?? ''}`, run]),
@@ -156,23 +165,29 @@ export class FullSyncService {
       }
     };
 
-    const summaries: SyncAllSummary[] = [];
-    for (const [i, source] of platform.entries()) {
-      const summary = await runType(source, leases[i]);
-      if (summary) summaries.push(summary);
-      if (failure instanceof LeaseLostError) break;
-    }
-    const accounts = failure instanceof LeaseLostError ? [] : await connected().catch((error: unknown) => ((failure ??= error), []));
-    const perAccount = await mapWithConcurrency(accounts, ACCOUNTS_AT_ONCE, async ({ account, sources }) => {
-      const runs: SyncAllSummary[] = [];
-      for (const source of sources) {
-        const summary = await runType(source, null);
-        if (summary) runs.push(summary);
-      }
-      return accountSummary(account, runs, sources.length);
-    });
+    const runAccount = async ({ account, sources }: AccountSources): Promise<AccountSyncSummary> => {
+      const runs = await Promise.all(sources.map((source) => runType(source, null)));
+      return accountSummary(account, runs.filter((run) => run !== null), sources.length);
+    };
+    let accounts: AccountSources[] = [];
+    const connectedDone = async (): Promise<AccountSyncSummary[]> => {
+      if (failure instanceof LeaseLostError) return [];
+      accounts = await connected!.sources().catch((error: unknown) => ((failure ??= error), []));
+      return mapWithConcurrency(accounts, ACCOUNTS_AT_ONCE, runAccount);
+    };
+    const listed = platform.some((source) => source.objectName === connected?.listedBy);
+    let perAccount: Promise<AccountSyncSummary[]> = connected && !listed ? connectedDone() : Promise.resolve([]);
+    const platformRuns = await Promise.all(
+      platform.map(async (source, i) => {
+        const summary = await runType(source, leases[i]);
+        if (source.objectName === connected?.listedBy) perAccount = connectedDone();
+        return summary;
+      }),
+    );
+    const summaries = platformRuns.filter((summary) => summary !== null);
+    const accountSummaries = await perAccount;
 
-    for (const summary of [...summaries, ...perAccount]) addUp(parent, summary);
+    for (const summary of [...summaries, ...accountSummaries]) addUp(parent, summary);
     if (failure !== undefined) {
       await this.recordFailure(parent, failure, leases);
       throw failure;
@@ -181,7 +196,7 @@ export class FullSyncService {
     parent.error = null;
     parent.finishedAt = new Date();
     await this.runs.save(parent);
-    return { ...summaryOf(parent), objects: summaries, ...(accounts.length > 0 && { accounts: perAccount }) };
+    return { ...summaryOf(parent), objects: summaries, ...(accounts.length > 0 && { accounts: accountSummaries }) };
   }
 
   private async completeType(source: Source, state: RunState, lease: SyncLease): Promise<SyncAllSummary> {
@@ -189,7 +204,7 @@ export class FullSyncService {
     const tally = new RequestTally();
     tally.count = run.requests;
     try {
-      await new Backfill(source, this.writer, this.runs, state, tally, this.options.parallelism, lease, this.logger).execute();
+      await new Backfill(source, this.writer, this.runs, state, tally, this.budget, lease, this.logger).execute();
       run.softDeleted = await this.writer.sweep(source.tables, run.startedAt, new Date(), source.sweeps, (manager) => lease.check(manager, { extend: true }));
     } catch (error) {
       await this.recordFailure(run, error, [lease]);

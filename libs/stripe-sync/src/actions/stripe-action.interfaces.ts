@@ -5,9 +5,13 @@ export interface SyncAllSummary {
   /** The connected account the run was for; absent for the platform's own objects. */
   account?: string;
   seen: number;
+  /** Rows new to the mirror. */
   inserted: number;
+  /** Rows whose Stripe data (`raw`) differed from the mirror's: the rows seen again unchanged are not counted. */
   updated: number;
+  /** Rows Stripe no longer returned, marked deleted by the sweep. */
   softDeleted: number;
+  /** Rows marked deleted that Stripe returned again. */
   restored: number;
   requests: number;
   startedAt: string;

@@ -4,6 +4,7 @@ import type { MirrorRecord, MirrorTables, MirrorWriter } from '../persistence/mi
 import type { SyncLease } from '../persistence/sync-leases.js';
 import type { StripeSyncSlice } from '../persistence/stripe-sync-run.entity.js';
 import { addUpSlices, type RunState, type SyncRunStore } from '../persistence/sync-run.store.js';
+import type { PageBudget } from '../stripe/stripe-page-budget.js';
 import type { RequestTally } from './stripe-action.service.js';
 
 /** One list request: a page of a `created` range, newest first, after a cursor. */
@@ -36,20 +37,37 @@ export interface BackfillSource<TEntity extends MirrorEntity> {
 }
 
 const PROGRESS_INTERVAL_MS = 10_000;
+/** Fewest objects a slice must seem to have left to be split in two: each half then fills a page or two. */
+const MIN_OBJECTS_LEFT_TO_SPLIT = 300;
+/** Most slices split off one slice after one page. */
+const MAX_SPLITS_PER_PAGE = 3;
+/**
+ * No Stripe object was created before 2010. A run's first range still starts at 0, so that nothing is left out,
+ * but is split as if it started here: its middle would otherwise fall decades before any data.
+ */
+const FIRST_STRIPE_OBJECTS = Date.UTC(2010, 0, 1) / 1000;
+
+function lowerEnd(slice: StripeSyncSlice): number {
+  return Math.max(slice.createdGte, Math.min(FIRST_STRIPE_OBJECTS, slice.cursorCreated ?? FIRST_STRIPE_OBJECTS));
+}
+
+/** A fetched page, with its place in the page budget. */
+interface HeldPage<TEntity extends MirrorEntity> {
+  page: FetchedPage<TEntity>;
+  release: () => void;
+}
 const TOTALS_INTERVAL_MS = 1_000;
 
 /**
- * Pages a run's slices in parallel, `parallelism` at a time. Each page is written with its slice's cursor in one
- * transaction, so a run that stops can be resumed from its slices, and only while the run's lease is held: an
- * instance that lost it stops at once. A slice still being paged is split in two
- * when a worker would otherwise idle: the older half becomes a slice of its own. The run's totals are saved
- * apart from the pages, every second and at the end.
+ * Pages a run's slices at once, each page waiting for a place in the page budget. Each page is written with its
+ * slice's cursor in one transaction, so a run that stops can be resumed from its slices, and only while the run's
+ * lease is held: an instance that lost it stops at once. While the budget has room, a slice being paged is split
+ * in two after each page: the older half becomes a slice of its own, paged at the same time. The run's totals are
+ * saved apart from the pages, every second and at the end.
  */
 export class Backfill<TEntity extends MirrorEntity> {
   private readonly slices: StripeSyncSlice[];
-  private readonly pending: StripeSyncSlice[];
-  private active = 0;
-  private waiters: (() => void)[] = [];
+  private readonly draining = new Set<Promise<void>>();
   private failure: unknown;
   private readonly startedAt = Date.now();
   private readonly seenAtStart: number;
@@ -61,12 +79,11 @@ export class Backfill<TEntity extends MirrorEntity> {
     private readonly store: SyncRunStore,
     private readonly state: RunState,
     private readonly tally: RequestTally,
-    private readonly parallelism: number,
+    private readonly budget: PageBudget,
     private readonly lease: SyncLease,
     private readonly logger: Logger,
   ) {
     this.slices = [...state.slices];
-    this.pending = this.slices.filter((slice) => !slice.done);
     this.seenAtStart = state.run.seen;
   }
 
@@ -74,7 +91,8 @@ export class Backfill<TEntity extends MirrorEntity> {
     const progress = setInterval(() => this.logProgress(), PROGRESS_INTERVAL_MS);
     const totals = setInterval(() => this.saveTotals(), TOTALS_INTERVAL_MS);
     try {
-      await Promise.all(Array.from({ length: this.parallelism }, () => this.work()));
+      for (const slice of this.slices.filter((slice) => !slice.done)) this.begin(slice);
+      while (this.draining.size > 0) await Promise.all(this.draining);
     } finally {
       clearInterval(progress);
       clearInterval(totals);
@@ -85,77 +103,83 @@ export class Backfill<TEntity extends MirrorEntity> {
     if (this.failure !== undefined) throw this.failure;
   }
 
-  private async work(): Promise<void> {
-    while (this.failure === undefined) {
-      const slice = this.pending.shift();
-      if (!slice) {
-        if (this.active === 0) return this.notify();
-        await new Promise<void>((resolve) => this.waiters.push(resolve));
-        continue;
-      }
-      this.active++;
-      try {
-        await this.drain(slice);
-      } catch (error) {
-        this.failure ??= error;
-      } finally {
-        this.active--;
-        this.notify();
-      }
-    }
+  private begin(slice: StripeSyncSlice): void {
+    const draining: Promise<void> = this.drain(slice)
+      .catch((error: unknown) => void (this.failure ??= error))
+      .finally(() => this.draining.delete(draining));
+    this.draining.add(draining);
   }
 
   /** Pages through one slice, fetching the next page while the previous one is written. */
   private async drain(slice: StripeSyncSlice): Promise<void> {
-    let next: Promise<FetchedPage<TEntity>> | null = this.fetch(slice);
+    let next: Promise<HeldPage<TEntity>> | null = this.fetch(slice);
     try {
       while (next && this.failure === undefined) {
-        const page: FetchedPage<TEntity> = await next;
-        if (this.lease.lost) throw this.lease.lost;
-        // A page of a slice resumed after a split may reach below its range: that part belongs to another slice.
-        const kept = page.created.filter((created) => created >= slice.createdGte).length;
-        const records = page.records.slice(0, kept);
-        const last = kept - 1;
-        slice.done = !page.hasMore || kept < page.records.length || kept === 0;
-        if (kept > 0) {
-          slice.cursor = records[last].row.id;
-          slice.cursorCreated = page.created[last];
-          slice.objects += kept;
-        }
-        // Split before asking for the next page, so that no page reaches into the part given away.
-        const split = slice.done ? null : this.splitIfIdle(slice);
-        next = slice.done ? null : this.fetch(slice);
-        await this.writePage(records, page.requestedAt, slice, split);
-        if (split) {
-          this.slices.push(split);
-          this.pending.push(split);
-          this.notify();
+        const { page, release }: HeldPage<TEntity> = await next;
+        const arrivedAt = performance.now();
+        next = null;
+        try {
+          if (this.lease.lost) throw this.lease.lost;
+          // A page of a slice resumed after a split may reach below its range: that part belongs to another slice.
+          const kept = page.created.filter((created) => created >= slice.createdGte).length;
+          const records = page.records.slice(0, kept);
+          const last = kept - 1;
+          slice.done = !page.hasMore || kept < page.records.length || kept === 0;
+          if (kept > 0) {
+            slice.cursor = records[last].row.id;
+            slice.cursorCreated = page.created[last];
+            slice.objects += kept;
+          }
+          // Split before asking for the next page, so that no page reaches into the part given away.
+          const splits = slice.done ? [] : this.splitWhileRoom(slice);
+          next = slice.done ? null : this.fetch(slice);
+          await this.writePage(records, page.requestedAt, slice, splits);
+          this.budget.observeWrite(performance.now() - arrivedAt);
+          for (const split of splits) {
+            this.slices.push(split);
+            this.begin(split);
+          }
+        } finally {
+          release();
         }
       }
     } finally {
-      next?.catch(() => undefined);
+      // A page fetched for a run that stopped is dropped, and its place given back.
+      void next?.then(({ release }) => release(), () => undefined);
     }
   }
 
-  private fetch(slice: StripeSyncSlice): Promise<FetchedPage<TEntity>> {
-    return this.source.fetchPage(
-      { startingAfter: slice.cursor ?? undefined, createdGte: slice.createdGte, createdLt: slice.createdLt },
-      this.tally,
-    );
+  /** The slice's next page, fetched once the budget has room; its place is held until the page is written. */
+  private async fetch(slice: StripeSyncSlice): Promise<HeldPage<TEntity>> {
+    const release = await this.budget.take();
+    try {
+      const request = { startingAfter: slice.cursor ?? undefined, createdGte: slice.createdGte, createdLt: slice.createdLt };
+      return { page: await this.source.fetchPage(request, this.tally), release };
+    } catch (error) {
+      release();
+      throw error;
+    }
   }
 
-  /** Gives the older half of what is left of `slice` to an idle worker, if one waits and the range can split. */
-  private splitIfIdle(slice: StripeSyncSlice): StripeSyncSlice | null {
-    if (this.pending.length > 0 || this.active >= this.parallelism || slice.cursorCreated === null) return null;
-    const middle = Math.floor((slice.createdGte + slice.cursorCreated) / 2);
-    if (middle <= slice.createdGte) return null;
-    const older = this.store.newSlice(slice.runId, slice.createdGte, middle);
-    slice.createdGte = middle;
-    return older;
+  /**
+   * Gives the older half of what is left of `slice` to a slice of its own, again and again (up to a few times)
+   * while the budget has room for their pages too and the slice's density so far says a few pages are left
+   * (each slice ends with a page less than full). Several at once fill the budget sooner at the start of a run.
+   */
+  private splitWhileRoom(slice: StripeSyncSlice): StripeSyncSlice[] {
+    const splits: StripeSyncSlice[] = [];
+    // Room for the slice's own next page, and one more for each split's.
+    while (splits.length < MAX_SPLITS_PER_PAGE && this.budget.hasRoomFor(splits.length + 2) && this.leftIn(slice) >= MIN_OBJECTS_LEFT_TO_SPLIT) {
+      const middle = Math.floor((lowerEnd(slice) + slice.cursorCreated!) / 2);
+      if (middle <= slice.createdGte) break;
+      splits.push(this.store.newSlice(slice.runId, slice.createdGte, middle));
+      slice.createdGte = middle;
+    }
+    return splits;
   }
 
-  /** Writes a page with the slices it moved: its own, and the part split off it, if any. */
-  private async writePage(records: MirrorRecord<TEntity>[], observedAt: Date, slice: StripeSyncSlice, split: StripeSyncSlice | null) {
+  /** Writes a page with the slices it moved: its own, and the parts split off it. */
+  private async writePage(records: MirrorRecord<TEntity>[], observedAt: Date, slice: StripeSyncSlice, splits: StripeSyncSlice[]) {
     await this.writer.write(this.source.tables, records, observedAt, {
       account: this.source.account,
       alsoInTransaction: async (manager, counts) => {
@@ -163,7 +187,7 @@ export class Backfill<TEntity extends MirrorEntity> {
         slice.inserted += counts.inserted;
         slice.updated += counts.updated;
         slice.restored += counts.restored;
-        await this.store.saveSlices(manager, split ? [slice, split] : [slice]);
+        await this.store.saveSlices(manager, [slice, ...splits]);
       },
     });
   }
@@ -188,10 +212,6 @@ export class Backfill<TEntity extends MirrorEntity> {
     this.state.run.requests = this.tally.count;
   }
 
-  private notify(): void {
-    for (const wake of this.waiters.splice(0)) wake();
-  }
-
   private logProgress(): void {
     const { run } = this.state;
     this.addUpTotals();
@@ -199,18 +219,20 @@ export class Backfill<TEntity extends MirrorEntity> {
     const perSecond = (run.seen - this.seenAtStart) / seconds;
     this.logger.log(
       `Full sync of ${this.source.objectName}s: ${run.seen} objects (${Math.round(perSecond)}/s), ` +
-        `${this.tally.count} requests, ${this.pending.length + this.active} slices in progress` +
+        `${this.tally.count} requests, ${this.draining.size} slices in progress` +
         (perSecond > 0 ? `, about ${Math.round(this.remainingEstimate() / perSecond)} s left` : ''),
     );
   }
 
   /** Objects left, from each unfinished slice's density so far. */
   private remainingEstimate(): number {
-    return this.slices
-      .filter((slice) => !slice.done && slice.cursorCreated !== null && slice.objects > 0)
-      .reduce((sum, slice) => {
-        const covered = Math.max(1, (slice.createdLt ?? Date.now() / 1000) - slice.cursorCreated!);
-        return sum + (slice.objects / covered) * (slice.cursorCreated! - slice.createdGte);
-      }, 0);
+    return this.slices.filter((slice) => !slice.done).reduce((sum, slice) => sum + this.leftIn(slice), 0);
+  }
+
+  /** Objects left in the slice, from its density so far (0 before its first page). */
+  private leftIn(slice: StripeSyncSlice): number {
+    if (slice.cursorCreated === null || slice.objects === 0) return 0;
+    const covered = Math.max(1, (slice.createdLt ?? Date.now() / 1000) - slice.cursorCreated);
+    return (slice.objects / covered) * (slice.cursorCreated - lowerEnd(slice));
   }
 }

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, type Repository } from 'typeorm';
+import { accounts as accountObjects } from '../objects/accounts/accounts.object.js';
 import { StripeAccount } from '../objects/accounts/stripe-account.entity.js';
 import { StripeAccounts } from '../stripe/stripe-accounts.js';
 import { MIRRORED_ACTIONS } from '../stripe-sync.constants.js';
@@ -27,8 +28,8 @@ export class StripeSyncService {
   }
 
   /**
-   * One full sync of every mirrored type, parents first, under one run id; with Connect, then of every selected
-   * connected account's types. Resumes an unfinished one.
+   * One full sync of every mirrored type under one run id; with Connect, also of every selected connected
+   * account's types, once the platform's accounts are listed. Resumes an unfinished one.
    */
   async syncAll(): Promise<SyncAllSummary> {
     return (await this.startSyncAll()).done;
@@ -38,14 +39,16 @@ export class StripeSyncService {
     const platform = await this.accounts.scope();
     return this.fullSync.startWholeAccount(
       this.actions.map((action) => action.sourceFor(platform)),
-      async () => Promise.all((await this.connectedAccountIds()).map((account) => this.sourcesOf(account))),
+      this.accounts.connect
+        ? { listedBy: accountObjects.name, sources: async () => Promise.all((await this.connectedAccountIds()).map((account) => this.sourcesOf(account))) }
+        : null,
     );
   }
 
   /** One full sync of every type of one connected account, under one run id. */
   async startAccountSyncAll(account: string): Promise<StartedSyncAll> {
     const { sources } = await this.sourcesOf(account);
-    return this.fullSync.startWholeAccount(sources, undefined, account);
+    return this.fullSync.startWholeAccount(sources, null, account);
   }
 
   /** The connected accounts to mirror: those listed in `connect`, or every one the mirror holds (not deauthorized). */

@@ -23,12 +23,20 @@ export interface StripeSyncModuleOptions {
   adminToken?: string;
   /** Replaces the admin-token check with the host app's own guard. */
   guard?: CanActivate;
-  /** Cron expression of the scheduled full sync, or `false` to disable it. Default: hourly. */
-  cron?: string | false;
+  /**
+   * The module's scheduled jobs, or `false` for none. Needs `ScheduleModule.forRoot()` in your app while any is
+   * on. Default: the event catch-up every 5 minutes, the full sync of the whole account daily at 03:00 UTC.
+   */
+  schedule?: false | StripeSyncSchedule;
   /** How many requests for single objects (`syncByIds`, items beyond 10) run at once. Default 8. */
   concurrency?: number;
-  /** How many ranges of `created` a full sync pages through at once. Default 4. */
+  /**
+   * Fewest list pages full syncs keep in flight at once (and the number when requests are not paced). More go
+   * out as Stripe's answer time requires for the pace to be the limit, up to `maxParallelism`. Default 4.
+   */
   parallelism?: number;
+  /** Most list pages full syncs keep in flight at once, all runs, types and accounts together. Default 64. */
+  maxParallelism?: number;
   /**
    * Requests per second this process sends with the key, shared by every caller. Default: 20 for test keys,
    * 80 for live ones (Stripe allows 25 and 100). 0 sends without pacing (429s are still retried).
@@ -54,6 +62,15 @@ export interface StripeSyncModuleOptions {
   connectWebhookSecret?: string | string[];
 }
 
+export interface StripeSyncSchedule {
+  /** Cron expression of the event catch-up (one instance at a time), or `false`. Default: every 5 minutes. */
+  catchUp?: string | false;
+  /** Cron expression of the full sync of the whole account (the reconciliation), or `false`. Default `'0 3 * * *'`. */
+  fullSync?: string | false;
+  /** IANA time zone the expressions are read in. Default `'UTC'`. */
+  timeZone?: string;
+}
+
 /** Options that shape the module itself, so they are given next to `useFactory` in `forRootAsync`. */
 export interface StripeSyncModuleExtras {
   /** Path prefix of the module's routes. Default `stripe`. */
@@ -69,7 +86,8 @@ export interface StripeSyncModuleExtras {
 
 /** Options after validation, with every default applied. */
 export interface ResolvedStripeSyncOptions
-  extends Required<Omit<StripeSyncModuleOptions, 'adminToken' | 'guard' | 'webhookSecret' | 'connectWebhookSecret'>> {
+  extends Required<Omit<StripeSyncModuleOptions, 'adminToken' | 'guard' | 'webhookSecret' | 'connectWebhookSecret' | 'schedule'>> {
+  schedule: Required<StripeSyncSchedule>;
   adminToken?: string;
   guard?: CanActivate;
   webhookSecrets: string[];

@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager, EntityMetadata, EntityTarget, UpdateQueryBuilder } from 'typeorm';
@@ -162,7 +163,8 @@ export class MirrorWriter implements OnModuleInit {
     if (records.length === 0) return { inserted: 0, updated: 0, restored: 0 };
     records = [...new Map(records.map((record) => [record.row.id, record])).values()];
     const ids = records.map((record) => record.row.id);
-    const existing = await this.findDeletedAt(manager, tables.target, ids);
+    const hasRaw = manager.connection.getMetadata(tables.target).findColumnWithPropertyName('raw') !== undefined;
+    const existing = await this.findStored(manager, tables.target, ids, hasRaw);
     const stamps = { accountId: account, observedAt, syncedAt: new Date() };
     const deleted = new Set<MirrorRow<MirrorEntity>>();
     for (const record of records.filter((candidate) => candidate.deleted)) {
@@ -185,8 +187,14 @@ export class MirrorWriter implements OnModuleInit {
       await this.sweepChildren(manager, table, completeParentIds, observedAt);
     }
 
-    const restored = records.filter((record) => !record.deleted && existing.get(record.row.id)).length;
-    return { inserted: ids.length - existing.size, updated: existing.size, restored };
+    const restored = records.filter((record) => !record.deleted && existing.get(record.row.id)?.deletedAt).length;
+    // Rows whose Stripe data differs from what the mirror held (a restored row counts as restored only); a type
+    // without `raw` counts every row it had.
+    const updated = records.filter((record) => {
+      const stored = existing.get(record.row.id);
+      return stored !== undefined && stored.deletedAt === null && !(hasRaw && isDeepStrictEqual(stored.raw, (record.row as { raw?: unknown }).raw));
+    }).length;
+    return { inserted: ids.length - existing.size, updated, restored };
   }
 
   /**
@@ -204,7 +212,7 @@ export class MirrorWriter implements OnModuleInit {
         .where(`${this.column(meta, 'id')} = :id`, { id })
         .andWhere(`${this.column(meta, 'observedAt')} <= :observedAt`, { observedAt })
         .execute();
-      if (!marked.affected) return (await this.findDeletedAt(manager, tables.target, [id])).size > 0 ? 'kept' : 'unknown';
+      if (!marked.affected) return (await this.findStored(manager, tables.target, [id], false)).size > 0 ? 'kept' : 'unknown';
       for (const child of tables.children) {
         await this.markDeleted(manager, child.target, observedAt, (qb, childMeta) => {
           qb.andWhere(`${this.column(childMeta, child.parentProperty)} = :id`, { id });
@@ -254,15 +262,16 @@ export class MirrorWriter implements OnModuleInit {
     });
   }
 
-  private async findDeletedAt(manager: EntityManager, target: EntityTarget<MirrorEntity>, ids: string[]) {
-    const found = new Map<string, Date | null>();
+  /** The stored rows of these ids: when each was deleted, and (`withRaw`) its data. */
+  private async findStored(manager: EntityManager, target: EntityTarget<MirrorEntity>, ids: string[], withRaw: boolean) {
+    const found = new Map<string, { deletedAt: Date | null; raw?: unknown }>();
     for (const chunk of chunks(ids, MAX_PARAMETERS_PER_STATEMENT)) {
       const rows = await manager
         .createQueryBuilder(target, 'mirror')
-        .select(['mirror.id', 'mirror.deletedAt'])
+        .select(['mirror.id', 'mirror.deletedAt', ...(withRaw ? ['mirror.raw'] : [])])
         .where('mirror.id IN (:...chunk)', { chunk })
         .getMany();
-      for (const row of rows) found.set(row.id, row.deletedAt);
+      for (const row of rows) found.set(row.id, row);
     }
     return found;
   }

@@ -2,6 +2,7 @@ import type { Provider } from '@nestjs/common';
 import Stripe from 'stripe';
 import type { ResolvedStripeSyncOptions } from '../interfaces/stripe-sync-options.interface.js';
 import { STRIPE_CLIENT, STRIPE_SYNC_OPTIONS } from '../stripe-sync.constants.js';
+import { PageBudget } from './stripe-page-budget.js';
 import { DEFAULT_MAX_RETRIES, GovernedHttpClient, governorFor } from './stripe-request-governor.js';
 
 /**
@@ -24,4 +25,12 @@ export const stripeClientProvider: Provider = {
   provide: STRIPE_CLIENT,
   inject: [STRIPE_SYNC_OPTIONS],
   useFactory: createStripeClient,
+};
+
+/** The page budget of full syncs, sized from the key's governor (its pace and Stripe's answer time). */
+export const pageBudgetProvider: Provider = {
+  provide: PageBudget,
+  inject: [STRIPE_SYNC_OPTIONS],
+  useFactory: ({ apiKey, requestsPerSecond, parallelism, maxParallelism }: ResolvedStripeSyncOptions) =>
+    new PageBudget(governorFor(apiKey, requestsPerSecond), parallelism, maxParallelism),
 };

@@ -19,6 +19,10 @@ export function defaultRequestRate(apiKey: string): number {
 export const DEFAULT_MAX_RETRIES = 8;
 const BACKOFF_BASE_MS = 250;
 const BACKOFF_CAP_MS = 20_000;
+/** Weight of the newest answer time in the moving average. */
+const LATENCY_SMOOTHING = 0.1;
+/** Answer times vary: a quarter more requests in flight than the average needs keeps the pace filled. */
+const LATENCY_HEADROOM = 1.25;
 
 /**
  * Paces the requests made with one API key (evenly spaced at `rate` per second; 0 = unpaced), and slows down
@@ -28,6 +32,8 @@ export class RequestGovernor {
   readonly stats: GovernorStats = { requests: 0, retries: 0, rateLimited: 0 };
   private rate: number;
   private nextSlot = 0;
+  /** Moving average of Stripe's answer times, in ms (0 until the first answer). */
+  private latency = 0;
 
   constructor(private readonly baseRate: number) {
     this.rate = baseRate;
@@ -35,6 +41,18 @@ export class RequestGovernor {
 
   get currentRate(): number {
     return this.rate;
+  }
+
+  /**
+   * Requests that must be under way at once for the pace, not Stripe's answer time, to set the speed, when each
+   * is held `extraMs` longer after its answer (0: unpaced).
+   */
+  concurrencyFor(extraMs = 0): number {
+    return this.baseRate === 0 ? 0 : Math.ceil((this.rate * (this.latency + extraMs) * LATENCY_HEADROOM) / 1000);
+  }
+
+  observeLatency(ms: number): void {
+    this.latency = this.latency === 0 ? ms : this.latency + (ms - this.latency) * LATENCY_SMOOTHING;
   }
 
   /** Resolves when the next request may be sent. */
@@ -91,8 +109,10 @@ export class GovernedHttpClient extends Stripe.HttpClient {
       this.governor.stats.requests++;
       let response: HttpClientResponse | undefined;
       let failure: unknown;
+      const sentAt = performance.now();
       try {
         response = await this.inner.makeRequest(...args);
+        this.governor.observeLatency(performance.now() - sentAt);
       } catch (error) {
         failure = error;
       }

@@ -46,7 +46,8 @@ export function stripeSyncMigrations(dialect: StripeSyncDialect, { storedTimeZon
   return MIGRATIONS[dialect]({ storedTimeZone });
 }
 
-function isTimeZone(zone: string): boolean {
+/** Whether `zone` is an IANA time zone name this runtime knows. */
+export function isTimeZone(zone: string): boolean {
   try {
     new Intl.DateTimeFormat('en', { timeZone: zone });
     return /^[A-Za-z0-9_+\-/]+$/.test(zone);
