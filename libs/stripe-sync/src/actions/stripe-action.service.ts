@@ -270,10 +270,15 @@ export class StripeActionService<TEntity extends MirrorEntity & { created: Date 
   /** One page of a full sync: 100 objects of a `created` range, newest first, mapped with their children. */
   private async fetchPage(request: PageRequest, tally: RequestTally, scope: AccountScope): Promise<FetchedPage<TEntity>> {
     const requestedAt = new Date();
-    tally.count++;
-    const page = await this.listPage(request, scope);
-    const records = await mapWithConcurrency(page.data, this.concurrency, (object) => this.toRecord(object, tally, scope));
-    return { records, created: page.data.map((object) => createdOf(object)), requestedAt, hasMore: page.has_more };
+    const own = new RequestTally();
+    own.count++;
+    try {
+      const page = await this.listPage(request, scope);
+      const records = await mapWithConcurrency(page.data, this.concurrency, (object) => this.toRecord(object, own, scope));
+      return { records, created: page.data.map((object) => createdOf(object)), requestedAt, hasMore: page.has_more, requests: own.count };
+    } finally {
+      tally.count += own.count;
+    }
   }
 
   protected listPage({ startingAfter, createdGte, createdLt }: PageRequest, scope: AccountScope): Promise<StripePage<TObject>> {

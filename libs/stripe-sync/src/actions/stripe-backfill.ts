@@ -21,6 +21,8 @@ export interface FetchedPage<TEntity extends MirrorEntity> {
   /** When the page was asked for: its data is at least that recent. */
   requestedAt: Date;
   hasMore: boolean;
+  /** Requests made: the list's, and those of children lists Stripe embedded only in part (made after it, at once). */
+  requests: number;
 }
 
 /** What the backfill needs: a type's tables, the account it runs for, and a way to fetch one page with its children. */
@@ -39,8 +41,11 @@ export interface BackfillSource<TEntity extends MirrorEntity> {
 const PROGRESS_INTERVAL_MS = 10_000;
 /** Fewest objects a slice must seem to have left to be split in two: each half then fills a page or two. */
 const MIN_OBJECTS_LEFT_TO_SPLIT = 300;
-/** Most slices split off one slice after one page. */
-const MAX_SPLITS_PER_PAGE = 3;
+const MIN_OBJECTS_LEFT_WHEN_IDLE = 150;
+/** Most halvings of a slice after one page. */
+const MAX_HALVINGS = 3;
+/** Most ranges the first range of a run gives away after one page. */
+const MAX_SPLITS_OF_OPEN_RANGE = 8;
 /**
  * No Stripe object was created before 2010. A run's first range still starts at 0, so that nothing is left out,
  * but is split as if it started here: its middle would otherwise fall decades before any data.
@@ -131,10 +136,10 @@ export class Backfill<TEntity extends MirrorEntity> {
             slice.objects += kept;
           }
           // Split before asking for the next page, so that no page reaches into the part given away.
-          const splits = slice.done ? [] : this.splitWhileRoom(slice);
+          const splits = slice.done ? [] : this.split(slice);
           next = slice.done ? null : this.fetch(slice);
           await this.writePage(records, page.requestedAt, slice, splits);
-          this.budget.observeWrite(performance.now() - arrivedAt);
+          this.budget.observePage(page.requests, performance.now() - arrivedAt);
           for (const split of splits) {
             this.slices.push(split);
             this.begin(split);
@@ -162,19 +167,47 @@ export class Backfill<TEntity extends MirrorEntity> {
   }
 
   /**
-   * Gives the older half of what is left of `slice` to a slice of its own, again and again (up to a few times)
-   * while the budget has room for their pages too and the slice's density so far says a few pages are left
-   * (each slice ends with a page less than full). Several at once fill the budget sooner at the start of a run.
+   * Gives older parts of what is left of `slice` to slices of their own while the budget has room for their pages
+   * too (besides the slice's own next page) and the slice's density so far says a few pages are left (each slice
+   * ends with a page less than full).
    */
-  private splitWhileRoom(slice: StripeSyncSlice): StripeSyncSlice[] {
+  private split(slice: StripeSyncSlice): StripeSyncSlice[] {
+    const room = this.budget.free - 1;
+    // When most of the budget is idle (the end of a run), requests cost no time: smaller slices end sooner.
+    const least = room > this.budget.size / 2 ? MIN_OBJECTS_LEFT_WHEN_IDLE : MIN_OBJECTS_LEFT_TO_SPLIT;
+    if (room < 1 || this.leftIn(slice) < least) return [];
+    return slice.createdGte === 0 ? this.splitOpenRange(slice, room) : this.halve(slice, Math.min(room, MAX_HALVINGS), least);
+  }
+
+  /** Gives away the older half of what is left, `times` times over, while at least `least` objects seem left. */
+  private halve(slice: StripeSyncSlice, times: number, least = MIN_OBJECTS_LEFT_TO_SPLIT): StripeSyncSlice[] {
     const splits: StripeSyncSlice[] = [];
-    // Room for the slice's own next page, and one more for each split's.
-    while (splits.length < MAX_SPLITS_PER_PAGE && this.budget.hasRoomFor(splits.length + 2) && this.leftIn(slice) >= MIN_OBJECTS_LEFT_TO_SPLIT) {
+    while (splits.length < times && (splits.length === 0 || this.leftIn(slice) >= least)) {
       const middle = Math.floor((lowerEnd(slice) + slice.cursorCreated!) / 2);
       if (middle <= slice.createdGte) break;
       splits.push(this.store.newSlice(slice.runId, slice.createdGte, middle));
       slice.createdGte = middle;
     }
+    return splits;
+  }
+
+  /**
+   * The range a run starts with reaches back to 1970, where its middle holds no data. It keeps twice what it has
+   * listed so far, and gives away ranges that double backwards from there (each with more data than the one
+   * before, at the density so far), and all that is older to one more slice, which splits the same way once its
+   * first page shows where its data is.
+   */
+  private splitOpenRange(slice: StripeSyncSlice, room: number): StripeSyncSlice[] {
+    const listed = Math.max(1, (slice.createdLt ?? Date.now() / 1000) - slice.cursorCreated!);
+    const boundaries: number[] = [];
+    for (let i = 1; boundaries.length < Math.min(room, MAX_SPLITS_OF_OPEN_RANGE); i++) {
+      const boundary = Math.floor(slice.cursorCreated! - listed * 2 ** i);
+      if (boundary <= FIRST_STRIPE_OBJECTS) break;
+      boundaries.push(boundary);
+    }
+    if (boundaries.length === 0) return this.halve(slice, 1);
+    const splits = boundaries.map((upper, i) => this.store.newSlice(slice.runId, boundaries[i + 1] ?? slice.createdGte, upper));
+    slice.createdGte = boundaries[0];
     return splits;
   }
 

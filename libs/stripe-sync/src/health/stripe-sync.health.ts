@@ -7,13 +7,13 @@ import { StripeSyncService } from '../actions/stripe-sync.service.js';
 import { StripeSyncRun } from '../persistence/stripe-sync-run.entity.js';
 
 /**
- * 2 h 30 min: with the default hourly cron a full sync completes about every hour, so one failed or skipped run
- * keeps the indicator up and a second one turns it down; the half hour leaves time for the run itself.
+ * 49 h: with the default daily full sync, one failed or skipped run keeps the indicator up and a second one turns
+ * it down; the hour leaves time for the run itself.
  */
-const DEFAULT_MAX_AGE_SECONDS = 9000;
+const DEFAULT_MAX_AGE_SECONDS = 49 * 3600;
 
 export interface StripeSyncHealthOptions {
-  /** Down when the last completed full sync of a mirrored type finished longer ago than this; default 9000 (2 h 30 min). */
+  /** Down when the last completed full sync of a mirrored type finished longer ago than this; default 176400 (49 h). */
   maxAgeSeconds?: number;
 }
 

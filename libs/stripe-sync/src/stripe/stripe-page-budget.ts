@@ -2,17 +2,22 @@ import type { RequestGovernor } from './stripe-request-governor.js';
 
 /**
  * How many list pages full syncs have under way at once (asked for, or received and not yet written), across
- * every run, type and account: enough for the governor's pace, not Stripe's answer time, to be the limit (pace ×
- * average answer time, with headroom), at least `min` (the number when requests are not paced) and at most `max`.
+ * every run, type and account: enough for the governor's pace, not Stripe's answer time, to be the limit (the
+ * pages per second the pace allows × the time a page is under way, with headroom), at least `min` (the number
+ * when requests are not paced) and at most `max`.
  * Full syncs split `created` ranges while the budget has room, and each page waits for a place in it; holding
  * the place until the page is written also bounds the memory that pages take when the database is slower.
  */
-const WRITE_SMOOTHING = 0.1;
+/** Weight of the newest page in the moving averages. */
+const SMOOTHING = 0.1;
+/** Times vary: a quarter more pages under way than the averages need keeps the pace filled. */
+const HEADROOM = 1.25;
 
 export class PageBudget {
   private inFlight = 0;
   private readonly queue: (() => void)[] = [];
-  /** Moving average of the time a received page takes to be written, in ms. */
+  /** Moving averages over recent pages: requests per page, and ms from a page's arrival to its write. */
+  private requestsPerPage = 1;
   private writeMs = 0;
 
   constructor(
@@ -22,17 +27,23 @@ export class PageBudget {
   ) {}
 
   get size(): number {
-    return Math.min(this.max, Math.max(this.min, this.governor.concurrencyFor(this.writeMs)));
+    const { currentRate, latencyMs } = this.governor;
+    if (currentRate === 0) return this.min;
+    // A page whose children Stripe embedded only in part waits for their lists too: one answer time more.
+    const underWayMs = latencyMs * Math.min(2, this.requestsPerPage) + this.writeMs;
+    const needed = Math.ceil(((currentRate / this.requestsPerPage) * underWayMs * HEADROOM) / 1000);
+    return Math.min(this.max, Math.max(this.min, needed));
   }
 
-  /** A page took `ms` to be written after it arrived: its place was held that much longer. */
-  observeWrite(ms: number): void {
-    this.writeMs += (ms - this.writeMs) * WRITE_SMOOTHING;
+  /** A page made `requests` requests and took `writeMs` to be written after it arrived. */
+  observePage(requests: number, writeMs: number): void {
+    this.requestsPerPage += (requests - this.requestsPerPage) * SMOOTHING;
+    this.writeMs += (writeMs - this.writeMs) * SMOOTHING;
   }
 
-  /** Whether `pages` more pages would be sent at once rather than wait. */
-  hasRoomFor(pages: number): boolean {
-    return this.inFlight + this.queue.length + pages <= this.size;
+  /** How many more pages would be sent at once rather than wait. */
+  get free(): number {
+    return this.size - this.inFlight - this.queue.length;
   }
 
   /** Resolves once the budget has room for one more page; the function it answers gives the place back. */

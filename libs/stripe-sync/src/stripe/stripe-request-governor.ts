@@ -21,8 +21,6 @@ const BACKOFF_BASE_MS = 250;
 const BACKOFF_CAP_MS = 20_000;
 /** Weight of the newest answer time in the moving average. */
 const LATENCY_SMOOTHING = 0.1;
-/** Answer times vary: a quarter more requests in flight than the average needs keeps the pace filled. */
-const LATENCY_HEADROOM = 1.25;
 
 /**
  * Paces the requests made with one API key (evenly spaced at `rate` per second; 0 = unpaced), and slows down
@@ -32,23 +30,20 @@ export class RequestGovernor {
   readonly stats: GovernorStats = { requests: 0, retries: 0, rateLimited: 0 };
   private rate: number;
   private nextSlot = 0;
-  /** Moving average of Stripe's answer times, in ms (0 until the first answer). */
   private latency = 0;
 
   constructor(private readonly baseRate: number) {
     this.rate = baseRate;
   }
 
+  /** Requests per second now (0: unpaced). */
   get currentRate(): number {
-    return this.rate;
+    return this.baseRate === 0 ? 0 : this.rate;
   }
 
-  /**
-   * Requests that must be under way at once for the pace, not Stripe's answer time, to set the speed, when each
-   * is held `extraMs` longer after its answer (0: unpaced).
-   */
-  concurrencyFor(extraMs = 0): number {
-    return this.baseRate === 0 ? 0 : Math.ceil((this.rate * (this.latency + extraMs) * LATENCY_HEADROOM) / 1000);
+  /** Moving average of Stripe's answer times, in ms (0 until the first answer). */
+  get latencyMs(): number {
+    return this.latency;
   }
 
   observeLatency(ms: number): void {
