@@ -17,7 +17,7 @@ Module({
     StripeSyncModule.forRoot({
       apiKey: STRIPE_KEY,
       stripe: { host: '127.0.0.1', port: Number(STRIPE_PORT), protocol: 'http', maxNetworkRetries: 0 },
-      cron: false,
+      schedule: false,
       requestsPerSecond: 0,
       parallelism: 2,
     }),
