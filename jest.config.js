@@ -19,6 +19,7 @@ export default {
   moduleNameMapper: {
     '^nestjs-stripe-sync$': '<rootDir>/libs/stripe-sync/src/index.ts',
     '^nestjs-stripe-sync/health$': '<rootDir>/libs/stripe-sync/src/health/index.ts',
+    '^nestjs-stripe-sync/metrics$': '<rootDir>/libs/stripe-sync/src/metrics/index.ts',
     '^nestjs-stripe-sync-emulator$': '<rootDir>/libs/stripe-emulator/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },

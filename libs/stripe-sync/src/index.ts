@@ -28,6 +28,12 @@ export {
 } from './objects/mirrored-object.js';
 export { BUILT_IN_OBJECTS, type BuiltInObjectName } from './objects/mirrored-objects.js';
 export { StripeAccounts, type AccountScope } from './stripe/stripe-accounts.js';
+export {
+  StripeSyncTelemetry,
+  type StripeSyncTelemetryListener,
+  type StripeEventOutcome,
+  type StripeRequestOutcome,
+} from './metrics/stripe-sync.telemetry.js';
 export { MirroredStripeObject } from './persistence/mirrored-stripe-object.js';
 export { IdColumn, TimestampColumn, JsonColumn, AmountColumn, CodeColumn, TextColumn, FlagColumn, ReferenceTo } from './persistence/mirror.columns.js';
 export type { MirrorEntity, MirrorRow } from './persistence/mirror-entity.interface.js';

@@ -26,6 +26,7 @@ import { StripeEventHandlers } from './webhooks/stripe-event-handlers.js';
 import { StripeEventsService } from './webhooks/stripe-events.service.js';
 import { StripeWebhookVerifier } from './webhooks/stripe-webhook.verifier.js';
 import { RequestBodyCapture } from './http/request-body.capture.js';
+import { StripeSyncTelemetry } from './metrics/stripe-sync.telemetry.js';
 
 /** Every table the module owns, mirrored types and bookkeeping; `autoLoadEntities: true` picks them up, or list them yourself. */
 export const STRIPE_SYNC_ENTITIES = [...entitiesOf([accounts, ...Object.values(BUILT_IN_OBJECTS)]), ...BOOKKEEPING_ENTITIES];
@@ -43,6 +44,7 @@ export const STRIPE_SYNC_ENTITIES = [...entitiesOf([accounts, ...Object.values(B
         return resolveStripeSyncOptions(options);
       },
     },
+    StripeSyncTelemetry,
     stripeClientProvider,
     pageBudgetProvider,
     StripeReader,
@@ -60,7 +62,7 @@ export const STRIPE_SYNC_ENTITIES = [...entitiesOf([accounts, ...Object.values(B
     StripeWebhookVerifier,
     RequestBodyCapture,
   ],
-  exports: [STRIPE_CLIENT, StripeReader, StripeSyncService, StripeMirrorQuery, StripeEventsService],
+  exports: [STRIPE_CLIENT, StripeReader, StripeSyncService, StripeMirrorQuery, StripeEventsService, StripeSyncTelemetry],
 })
 export class StripeSyncModule extends StripeSyncConfigurableModule {
   /** `forRoot(apiKey)` or `forRoot({ apiKey, ...options })`. */

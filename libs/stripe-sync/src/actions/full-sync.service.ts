@@ -5,6 +5,7 @@ import type { StripeSyncRun } from '../persistence/stripe-sync-run.entity.js';
 import { LeaseLostError, type SyncLease, SyncLeases } from '../persistence/sync-leases.js';
 import { type RunState, SyncRunStore } from '../persistence/sync-run.store.js';
 import { describeError } from '../stripe/stripe-errors.js';
+import { StripeSyncTelemetry } from '../metrics/stripe-sync.telemetry.js';
 import { PageBudget } from '../stripe/stripe-page-budget.js';
 import { mapWithConcurrency } from './concurrency.js';
 import { RequestTally } from './stripe-action.service.js';
@@ -54,6 +55,7 @@ export class FullSyncService {
     private readonly runs: SyncRunStore,
     private readonly leases: SyncLeases,
     private readonly budget: PageBudget,
+    private readonly telemetry: StripeSyncTelemetry,
   ) {}
 
   /** Starts (or resumes) a full sync of one type for one account; answers its run id once it holds the lease. */
@@ -203,13 +205,18 @@ export class FullSyncService {
     const { run } = state;
     const tally = new RequestTally();
     tally.count = run.requests;
+    const startedAt = performance.now();
+    const ended = (status: 'completed' | 'failed') => this.telemetry.report('runEnded', source.objectName, status, (performance.now() - startedAt) / 1000);
+    this.telemetry.report('runStarted', source.objectName);
     try {
       await new Backfill(source, this.writer, this.runs, state, tally, this.budget, lease, this.logger).execute();
       run.softDeleted = await this.writer.sweep(source.tables, run.startedAt, new Date(), source.sweeps, (manager) => lease.check(manager, { extend: true }));
     } catch (error) {
+      ended('failed');
       await this.recordFailure(run, error, [lease]);
       throw error;
     }
+    ended('completed');
     run.status = 'completed';
     run.error = null;
     run.finishedAt = new Date();

@@ -77,6 +77,7 @@ export class StripeActionService<TEntity extends MirrorEntity & { created: Date 
     this.fullSync = context.fullSync;
     this.concurrency = context.options.concurrency;
     this.tables = {
+      objectName: definition.name,
       target: definition.entity,
       children: (definition.children ?? []).map((child) => ({ target: child.entity, parentProperty: child.parentProperty })),
     };

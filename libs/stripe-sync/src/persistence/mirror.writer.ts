@@ -2,6 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager, EntityMetadata, EntityTarget, UpdateQueryBuilder } from 'typeorm';
+import { StripeSyncTelemetry } from '../metrics/stripe-sync.telemetry.js';
 import type { MirrorEntity, MirrorRow } from './mirror-entity.interface.js';
 import { mirrorDialect, type MirrorDialect } from './mirror.dialect.js';
 
@@ -14,6 +15,8 @@ export interface ChildTable {
 
 /** The tables one kind of Stripe object is mirrored into. */
 export interface MirrorTables<TEntity extends MirrorEntity> {
+  /** Stripe's name of the type (`customer`), as reported to telemetry. */
+  objectName: string;
   target: EntityTarget<TEntity>;
   children: ChildTable[];
 }
@@ -69,7 +72,10 @@ export class MirrorWriter implements OnModuleInit {
   private serialQueue: Promise<unknown> = Promise.resolve();
   private readonly fullChunkSql = new Map<string, string>();
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly telemetry: StripeSyncTelemetry,
+  ) {
     this.dialect = mirrorDialect(dataSource);
   }
 
@@ -110,17 +116,19 @@ export class MirrorWriter implements OnModuleInit {
    * Upserts the records and their children in one transaction, as data of `account` observed at `observedAt`;
    * clears `deleted_at` on rows that come back.
    */
-  write<TEntity extends MirrorEntity>(
+  async write<TEntity extends MirrorEntity>(
     tables: MirrorTables<TEntity>,
     records: MirrorRecord<TEntity>[],
     observedAt: Date,
     { account = null, alsoInTransaction }: WriteOptions = {},
   ): Promise<WriteCounts> {
-    return this.transaction(async (manager) => {
-      const counts = await this.writeIn(manager, tables, records, observedAt, account);
-      await alsoInTransaction?.(manager, counts);
-      return counts;
+    const counts = await this.transaction(async (manager) => {
+      const written = await this.writeIn(manager, tables, records, observedAt, account);
+      await alsoInTransaction?.(manager, written);
+      return written;
     });
+    this.telemetry.report('objectsWritten', tables.objectName, records.length, counts.restored);
+    return counts;
   }
 
   /**
@@ -133,10 +141,13 @@ export class MirrorWriter implements OnModuleInit {
     observedAt: Date,
     account: string | null = null,
   ): Promise<boolean> {
-    return this.transaction(async (manager) => {
-      await this.writeIn(manager, tables, [record], observedAt, account);
-      return (await this.observedAtIn(manager, tables, record.row.id))?.getTime() === observedAt.getTime();
+    const { written, restored } = await this.transaction(async (manager) => {
+      const counts = await this.writeIn(manager, tables, [record], observedAt, account);
+      const kept = (await this.observedAtIn(manager, tables, record.row.id))?.getTime() === observedAt.getTime();
+      return { written: kept, restored: kept ? counts.restored : 0 };
     });
+    if (written) this.telemetry.report('objectsWritten', tables.objectName, 1, restored);
+    return written;
   }
 
   /** When the stored row's data was observed; undefined for a row the mirror does not have. */
@@ -202,7 +213,7 @@ export class MirrorWriter implements OnModuleInit {
    * later, which it then keeps. The first deletion time is kept.
    */
   async softDelete<TEntity extends MirrorEntity>(tables: MirrorTables<TEntity>, id: string, observedAt: Date): Promise<SoftDeleteResult> {
-    return this.transaction(async (manager) => {
+    const result = await this.transaction(async (manager): Promise<SoftDeleteResult> => {
       const meta = manager.connection.getMetadata(tables.target);
       const deletedAt = this.column(meta, 'deletedAt');
       const marked = await manager
@@ -220,6 +231,8 @@ export class MirrorWriter implements OnModuleInit {
       }
       return 'deleted';
     });
+    if (result === 'deleted') this.telemetry.report('objectsSoftDeleted', tables.objectName, 1);
+    return result;
   }
 
   /** Soft-deletes every row (and child) of the connected account `account` in these tables: it left the platform. */
@@ -227,12 +240,15 @@ export class MirrorWriter implements OnModuleInit {
     const ofAccount = (qb: UpdateQueryBuilder<MirrorEntity>, meta: EntityMetadata) => {
       qb.andWhere(`${this.column(meta, 'accountId')} = :account`, { account });
     };
-    await this.transaction(async (manager) => {
-      for (const { target, children } of tables) {
-        await this.markDeleted(manager, target, at, ofAccount);
+    const deleted = await this.transaction(async (manager) => {
+      const counts: [string, number][] = [];
+      for (const { objectName, target, children } of tables) {
+        counts.push([objectName, await this.markDeleted(manager, target, at, ofAccount)]);
         for (const child of children) await this.markDeleted(manager, child.target, at, ofAccount);
       }
+      return counts;
     });
+    for (const [objectName, count] of deleted) this.telemetry.report('objectsSoftDeleted', objectName, count);
   }
 
   /**
@@ -254,12 +270,14 @@ export class MirrorWriter implements OnModuleInit {
       const of = [...(ids.length > 0 ? [`${account} IN (:...ids)`] : []), ...(accounts.includes(null) ? [`${account} IS NULL`] : [])];
       qb.andWhere(`(${of.join(' OR ')})`, { ids });
     };
-    return this.transaction(async (manager) => {
+    const swept = await this.transaction(async (manager) => {
       await firstInTransaction?.(manager);
-      const swept = await this.markDeleted(manager, tables.target, at, observedBefore);
+      const marked = await this.markDeleted(manager, tables.target, at, observedBefore);
       for (const child of tables.children) await this.markDeleted(manager, child.target, at, observedBefore);
-      return swept;
+      return marked;
     });
+    this.telemetry.report('objectsSoftDeleted', tables.objectName, swept);
+    return swept;
   }
 
   /** The stored rows of these ids: when each was deleted, and (`withRaw`) its data. */

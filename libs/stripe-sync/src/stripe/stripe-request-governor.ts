@@ -1,4 +1,5 @@
 import Stripe from 'stripe';
+import type { StripeRequestOutcome, StripeSyncTelemetry } from '../metrics/stripe-sync.telemetry.js';
 
 type HttpClient = InstanceType<typeof Stripe.HttpClient>;
 type HttpClientResponse = Awaited<ReturnType<HttpClient['makeRequest']>>;
@@ -88,6 +89,7 @@ export class GovernedHttpClient extends Stripe.HttpClient {
     private readonly inner: HttpClient,
     private readonly governor: RequestGovernor,
     private readonly maxRetries: number,
+    private readonly telemetry?: StripeSyncTelemetry,
   ) {
     super();
   }
@@ -100,11 +102,13 @@ export class GovernedHttpClient extends Stripe.HttpClient {
     const [, , , method, headers] = args;
     const replayable = method === 'GET' || method === 'DELETE' || 'Idempotency-Key' in headers;
     for (let attempt = 0; ; attempt++) {
+      const queuedAt = performance.now();
       await this.governor.slot();
+      const sentAt = performance.now();
+      this.telemetry?.report('governorWait', (sentAt - queuedAt) / 1000);
       this.governor.stats.requests++;
       let response: HttpClientResponse | undefined;
       let failure: unknown;
-      const sentAt = performance.now();
       try {
         response = await this.inner.makeRequest(...args);
         this.governor.observeLatency(performance.now() - sentAt);
@@ -112,6 +116,7 @@ export class GovernedHttpClient extends Stripe.HttpClient {
         failure = error;
       }
       const status = response?.getStatusCode() ?? 0;
+      this.telemetry?.report('stripeRequest', outcomeOf(status, failure), (performance.now() - sentAt) / 1000);
       const retry = attempt < this.maxRetries && shouldRetry(status, response?.getHeaders() ?? {}, failure, replayable);
       if (!retry) {
         if (failure) throw failure;
@@ -127,6 +132,13 @@ export class GovernedHttpClient extends Stripe.HttpClient {
       await sleep(retryDelay(attempt, response?.getHeaders() ?? {}));
     }
   }
+}
+
+function outcomeOf(status: number, failure: unknown): StripeRequestOutcome {
+  if (failure) return 'network_error';
+  if (status === 429) return 'rate_limited';
+  if (status >= 500) return 'server_error';
+  return status >= 400 ? 'client_error' : 'ok';
 }
 
 function shouldRetry(status: number, headers: Record<string, unknown>, failure: unknown, replayable: boolean): boolean {

@@ -11,6 +11,7 @@ import { describeError } from '../stripe/stripe-errors.js';
 import { StripeReader } from '../stripe/stripe-reader.js';
 import { MIRRORED_ACTIONS } from '../stripe-sync.constants.js';
 import { InvalidStripeObjectError } from '../actions/stripe-action.errors.js';
+import { type StripeEventOutcome, StripeSyncTelemetry } from '../metrics/stripe-sync.telemetry.js';
 import { MAX_UNIX_SECONDS } from '../objects/stripe-fields.js';
 import { StripeEvent, type StripeEventSource } from './stripe-event.entity.js';
 import { StripeEventHandlers } from './stripe-event-handlers.js';
@@ -53,6 +54,7 @@ export class StripeEventsService {
     @InjectRepository(StripeEvent) private readonly events: Repository<StripeEvent>,
     @InjectRepository(StripeSyncState) private readonly state: Repository<StripeSyncState>,
     private readonly writer: MirrorWriter,
+    private readonly telemetry: StripeSyncTelemetry,
     private readonly handlers: StripeEventHandlers,
     private readonly stripe: StripeReader,
     @Inject(MIRRORED_ACTIONS) actions: AnyStripeAction[],
@@ -68,6 +70,18 @@ export class StripeEventsService {
    * handled by a concurrent delivery); throws when applying it failed, after recording the failure.
    */
   async receive(event: Stripe.Event, source: StripeEventSource, listedFor: string | null = null): Promise<EventReceipt> {
+    const startedAt = performance.now();
+    let outcome: StripeEventOutcome = 'failed';
+    try {
+      outcome = await this.apply(event, source, listedFor);
+      return outcome === 'duplicate' ? 'duplicate' : outcome === 'ignored' || outcome === 'invalid' ? 'ignored' : 'processed';
+    } finally {
+      this.telemetry.report('eventReceived', outcome, (performance.now() - startedAt) / 1000);
+    }
+  }
+
+  /** Records and applies the event; answers what became of it. */
+  private async apply(event: Stripe.Event, source: StripeEventSource, listedFor: string | null): Promise<StripeEventOutcome> {
     if (!(await this.claim(event, source))) return 'duplicate';
     const action = this.actions.get(event.type);
     const object = event.data.object as unknown as StripeObject;
@@ -87,7 +101,7 @@ export class StripeEventsService {
       if (error instanceof InvalidStripeObjectError) {
         // It can never be applied, however often Stripe sends it again: recorded as such, and answered 200.
         await this.events.update(event.id, { status: 'ignored', outcome: 'invalid', processedAt: new Date(), error: error.message });
-        return 'ignored';
+        return 'invalid';
       }
       const message = describeError(error);
       this.logger.error(`Event ${event.id} (${event.type}) failed: ${message}`);
@@ -96,7 +110,7 @@ export class StripeEventsService {
     }
     const handlerErrors = await this.handlers.run(event, row);
     if (handlerErrors.length > 0) await this.events.update(event.id, { handlerError: handlerErrors.join('\n') });
-    return outcome ? 'processed' : 'ignored';
+    return outcome ?? 'ignored';
   }
 
   /**

@@ -1,5 +1,7 @@
-import { Controller, Headers, HttpCode, Post, Req, UseFilters } from '@nestjs/common';
+import { BadRequestException, Controller, Headers, HttpCode, Post, Req, UseFilters } from '@nestjs/common';
 import { StripeSyncErrorsFilter } from '../http/stripe-sync-errors.filter.js';
+import type Stripe from 'stripe';
+import { StripeSyncTelemetry } from '../metrics/stripe-sync.telemetry.js';
 import { StripeEventsService } from './stripe-events.service.js';
 import { StripeWebhookVerifier } from './stripe-webhook.verifier.js';
 
@@ -14,12 +16,20 @@ export class StripeWebhookController {
   constructor(
     private readonly verifier: StripeWebhookVerifier,
     private readonly events: StripeEventsService,
+    private readonly telemetry: StripeSyncTelemetry,
   ) {}
 
   @Post('webhook')
   @HttpCode(200)
   async receive(@Req() request: { rawBody?: Buffer }, @Headers('stripe-signature') signature: unknown) {
-    const event = this.verifier.verify(request.rawBody, signature);
+    let event: Stripe.Event;
+    try {
+      event = this.verifier.verify(request.rawBody, signature);
+    } catch (error) {
+      // Refused deliveries (the secret's absence is a 500, not theirs).
+      if (error instanceof BadRequestException) this.telemetry.report('eventReceived', 'bad_signature', 0);
+      throw error;
+    }
     return { received: true, result: await this.events.receive(event, 'webhook') };
   }
 }
