@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { randomBytes } from 'node:crypto';
 import { CustomerActionService, StripeSyncService } from 'nestjs-stripe-sync';
 import { StripeEmulator } from 'nestjs-stripe-sync-emulator';
+import { setUpOpenApi } from './openapi.js';
 import { sampleSettings } from './sample.config.js';
 
 const EMULATOR_KEY = 'sk_test_local_emulator';
@@ -36,6 +37,7 @@ async function bootstrap() {
   app.enableShutdownHooks();
   if (emulator) process.once('beforeExit', () => void emulator.stop());
   const settings = app.get<ReturnType<typeof sampleSettings>>(sampleSettings.KEY);
+  setUpOpenApi(app);
   await app.listen(settings.PORT, settings.HOST);
 
   const summary = await app.get(StripeSyncService).syncAll();
@@ -46,6 +48,7 @@ async function bootstrap() {
 
   console.log(`
 Stripe mirror ready at ${url}/stripe (customers, products, prices, subscriptions, invoices, payment-intents, charges, refunds${summary.accounts ? ', accounts' : ''})
+API docs: ${url}/docs (OpenAPI document: ${url}/docs-json)
 Admin token${generatedToken ? ' (generated; set ADMIN_TOKEN to choose one)' : ''}: ${token}
 Try:
   curl -H "Authorization: Bearer ${token}" "${url}/stripe/subscriptions?limit=3"

@@ -1,7 +1,8 @@
 import { Controller, Get, HttpCode, Param, Post, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { StripeMirrorQuery } from '../actions/stripe-mirror-query.service.js';
 import { StripeSyncService } from '../actions/stripe-sync.service.js';
-import { startedRun, WaitQuery } from './mirror.controller.js';
+import { AdminDocs, startedRun, SyncAllDocs, WaitQuery } from './mirror.controller.js';
+import { ApiDocs, customerSubscriptionsSchema } from './openapi.js';
 import { StripeSyncAdminGuard } from './stripe-sync-admin.guard.js';
 import { StripeSyncErrorsFilter } from './stripe-sync-errors.filter.js';
 import { stripeIdPipe } from './stripe-id.pipe.js';
@@ -10,6 +11,7 @@ import { stripeIdPipe } from './stripe-id.pipe.js';
 @Controller()
 @UseGuards(StripeSyncAdminGuard)
 @UseFilters(StripeSyncErrorsFilter)
+@AdminDocs('stripe-sync')
 export class StripeSyncController {
   constructor(
     private readonly mirror: StripeSyncService,
@@ -19,6 +21,7 @@ export class StripeSyncController {
   /** One run of every mirrored type under one run id; `?wait=false` answers 202 with it at once. */
   @Post('sync-all')
   @HttpCode(200)
+  @SyncAllDocs('Full sync of every mirrored type (and connected account) under one run id, parents first')
   syncAll(@WaitQuery() wait: boolean, @Res({ passthrough: true }) response: { status(code: number): unknown }) {
     return startedRun(() => this.mirror.startSyncAll(), wait, response);
   }
@@ -26,6 +29,8 @@ export class StripeSyncController {
   /** One run of every type of one connected account; `?wait=false` answers 202 with its run id at once. */
   @Post('accounts/:id/sync-all')
   @HttpCode(200)
+  @SyncAllDocs('Full sync of every type of one connected account')
+  @ApiDocs(({ ApiParam }) => [ApiParam({ name: 'id', description: 'A connected account id', example: 'acct_1Nv0FGQ9RKHgCVdK' })])
   syncAccount(
     @Param('id', stripeIdPipe('account', ['acct'])) account: string,
     @WaitQuery() wait: boolean,
@@ -36,6 +41,11 @@ export class StripeSyncController {
 
   /** The customer's subscriptions, with their items' prices and products, from the mirror alone. */
   @Get('customers/:id/subscriptions')
+  @ApiDocs(({ ApiOperation, ApiParam, ApiOkResponse }) => [
+    ApiOperation({ summary: "The customer's subscriptions that are not soft-deleted, with their items' prices and products, from the mirror alone" }),
+    ApiParam({ name: 'id', description: 'A Stripe customer id', example: 'cus_QFB45m3fHFqpsN' }),
+    ApiOkResponse({ schema: customerSubscriptionsSchema }),
+  ])
   async customerSubscriptions(@Param('id', stripeIdPipe('customer', ['cus'])) id: string) {
     return { data: await this.query.customerSubscriptions(id) };
   }

@@ -1,5 +1,7 @@
 import { Controller, HttpCode, Post, UseFilters, UseGuards } from '@nestjs/common';
 import { StripeSyncAdminGuard } from '../http/stripe-sync-admin.guard.js';
+import { AdminDocs } from '../http/mirror.controller.js';
+import { ApiDocs, eventsCatchUpSchema } from '../http/openapi.js';
 import { StripeSyncErrorsFilter } from '../http/stripe-sync-errors.filter.js';
 import { StripeEventsService } from './stripe-events.service.js';
 
@@ -7,11 +9,16 @@ import { StripeEventsService } from './stripe-events.service.js';
 @Controller()
 @UseGuards(StripeSyncAdminGuard)
 @UseFilters(StripeSyncErrorsFilter)
+@AdminDocs('stripe-sync')
 export class StripeEventsController {
   constructor(private readonly events: StripeEventsService) {}
 
   @Post('sync')
   @HttpCode(200)
+  @ApiDocs(({ ApiOperation, ApiOkResponse }) => [
+    ApiOperation({ summary: "Event catch-up: applies Stripe's events since the last one seen (those webhooks missed)" }),
+    ApiOkResponse({ schema: eventsCatchUpSchema }),
+  ])
   sync() {
     return this.events.syncEvents();
   }

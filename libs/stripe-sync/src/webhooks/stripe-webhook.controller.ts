@@ -1,4 +1,5 @@
 import { BadRequestException, Controller, Headers, HttpCode, Post, Req, UseFilters } from '@nestjs/common';
+import { ApiDocs, errorSchema, webhookReceiptSchema } from '../http/openapi.js';
 import { StripeSyncErrorsFilter } from '../http/stripe-sync-errors.filter.js';
 import type Stripe from 'stripe';
 import { StripeSyncTelemetry } from '../metrics/stripe-sync.telemetry.js';
@@ -21,6 +22,15 @@ export class StripeWebhookController {
 
   @Post('webhook')
   @HttpCode(200)
+  @ApiDocs((swagger) => [
+    swagger.ApiTags('stripe-sync'),
+    swagger.ApiOperation({ summary: "Stripe's webhook endpoint: public, authenticated by the event's signature" }),
+    swagger.ApiHeader({ name: 'Stripe-Signature', required: true, description: "Stripe's signature of the body (t=…,v1=…)" }),
+    swagger.ApiBody({ description: 'The event, exactly as Stripe sent it', schema: { type: 'object', required: ['id', 'type', 'data'], additionalProperties: true } }),
+    swagger.ApiOkResponse({ description: 'Applied, or already known', schema: webhookReceiptSchema }),
+    swagger.ApiBadRequestResponse({ description: 'Not signed with the endpoint\'s secret, or not an event', schema: errorSchema }),
+    swagger.ApiInternalServerErrorResponse({ description: 'Applying it failed: Stripe delivers it again', schema: errorSchema }),
+  ])
   async receive(@Req() request: { rawBody?: Buffer }, @Headers('stripe-signature') signature: unknown) {
     let event: Stripe.Event;
     try {
