@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { randomBytes } from 'node:crypto';
-import { CustomerActionService, StripeSyncService } from 'nestjs-stripe-sync';
+import { CustomerActionService, StripeSyncService, SyncAlreadyRunningError } from 'nestjs-stripe-sync';
 import { StripeEmulator } from 'nestjs-stripe-sync-emulator';
 import { setUpOpenApi } from './openapi.js';
 import { sampleSettings } from './sample.config.js';
@@ -40,14 +40,22 @@ async function bootstrap() {
   setUpOpenApi(app);
   await app.listen(settings.PORT, settings.HOST);
 
-  const summary = await app.get(StripeSyncService).syncAll();
-  logger.log(`Initial sync in ${summary.durationMs} ms: ${summary.objects!.map((run) => `${run.seen} ${run.object}`).join(', ')}`);
-  if (summary.accounts) logger.log(`Connected accounts: ${summary.accounts.map((account) => `${account.account} (${account.seen} objects)`).join(', ')}`);
+  // Another instance on the same database may be running it already: then this one serves what is mirrored.
+  const summary = await app
+    .get(StripeSyncService)
+    .syncAll()
+    .catch((error: unknown) => {
+      if (!(error instanceof SyncAlreadyRunningError)) throw error;
+      logger.log(`Initial sync: another instance is running one (${error.message})`);
+      return undefined;
+    });
+  if (summary) logger.log(`Initial sync in ${summary.durationMs} ms: ${summary.objects!.map((run) => `${run.seen} ${run.object}`).join(', ')}`);
+  if (summary?.accounts) logger.log(`Connected accounts: ${summary.accounts.map((account) => `${account.account} (${account.seen} objects)`).join(', ')}`);
   const [customer] = (await app.get(CustomerActionService).list({}, { limit: 1, includeDeleted: false })).data;
   const token = settings.ADMIN_TOKEN;
 
   console.log(`
-Stripe mirror ready at ${url}/stripe (customers, products, prices, subscriptions, invoices, payment-intents, charges, refunds${summary.accounts ? ', accounts' : ''})
+Stripe mirror ready at ${url}/stripe (customers, products, prices, subscriptions, invoices, payment-intents, charges, refunds${summary?.accounts ? ', accounts' : ''})
 API docs: ${url}/docs (OpenAPI document: ${url}/docs-json)
 Admin token${generatedToken ? ' (generated; set ADMIN_TOKEN to choose one)' : ''}: ${token}
 Try:
