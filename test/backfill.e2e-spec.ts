@@ -30,10 +30,13 @@ describe.each(databases)('full sync backfill on %s', (database) => {
     return created;
   }
 
-  const withMoreThanTenItems = () => emulator.listSubscriptionIds().filter((id) => emulator.getSubscription(id)!.items.data.length > 10).length;
+  const withMoreThanTenItems = () =>
+    emulator.listSubscriptionIds().filter((id) => emulator.getSubscription(id)!.items.data.length > 10).length;
 
   async function mirrorOf(t: TestApp) {
-    const subscriptions = await t.dataSource.getRepository(StripeSubscription).find({ where: { deletedAt: IsNull() }, order: { id: 'ASC' } });
+    const subscriptions = await t.dataSource
+      .getRepository(StripeSubscription)
+      .find({ where: { deletedAt: IsNull() }, order: { id: 'ASC' } });
     const items = await t.dataSource.getRepository(StripeSubscriptionItem).find({ where: { deletedAt: IsNull() }, order: { id: 'ASC' } });
     const strip = <T extends { syncedAt: Date; observedAt: Date }>({ syncedAt: _s, observedAt: _o, ...rest }: T) => rest;
     return { subscriptions: subscriptions.map(strip), items: items.map(strip) };
@@ -74,7 +77,9 @@ describe.each(databases)('full sync backfill on %s', (database) => {
     const failed = await t.dataSource.getRepository(StripeSyncRun).findOneByOrFail({ status: 'failed' });
     expect(failed.seen).toBeGreaterThan(0);
     expect(failed.seen).toBeLessThan(SEEDED);
-    expect((await t.dataSource.getRepository(StripeSubscription).findOneByOrFail({ id: 'sub_1MowQVLkdIwHu7ixeRlqHVzs' })).deletedAt).toBeNull();
+    expect(
+      (await t.dataSource.getRepository(StripeSubscription).findOneByOrFail({ id: 'sub_1MowQVLkdIwHu7ixeRlqHVzs' })).deletedAt,
+    ).toBeNull();
 
     emulator.resetStats();
     const resumed = await t.subscriptions.syncAll();
@@ -83,7 +88,9 @@ describe.each(databases)('full sync backfill on %s', (database) => {
     expect(resumed).toMatchObject({ seen: SEEDED, softDeleted: 1 });
     const slices = await t.dataSource.getRepository(StripeSyncSlice).countBy({ runId: failed.id });
     expect(emulator.stats.byRoute['GET /v1/subscriptions']).toBeLessThanOrEqual(Math.ceil((SEEDED - failed.seen) / 100) + slices);
-    expect((await t.dataSource.getRepository(StripeSubscription).findOneByOrFail({ id: 'sub_1MowQVLkdIwHu7ixeRlqHVzs' })).deletedAt).toBeInstanceOf(Date);
+    expect(
+      (await t.dataSource.getRepository(StripeSubscription).findOneByOrFail({ id: 'sub_1MowQVLkdIwHu7ixeRlqHVzs' })).deletedAt,
+    ).toBeInstanceOf(Date);
     expect(await t.dataSource.getRepository(StripeSubscription).countBy({ deletedAt: IsNull() })).toBe(SEEDED);
   });
 

@@ -15,7 +15,6 @@ import {
   StripeProduct,
   StripeRefund,
   StripeSubscription,
-  StripeSubscriptionItem,
   StripeSyncService,
   StripeSyncRun,
   StripeSyncSlice,
@@ -115,7 +114,12 @@ describe.each(databases)('the billing model on %s', (database) => {
     expect(children.map((run) => run.object).sort()).toEqual([...TYPES].sort());
     expect(children.every((run) => run.status === 'completed')).toBe(true);
     const shown = await t.http.get(`/stripe/sync-runs/${body.runId}`).set(auth);
-    expect(shown.body).toMatchObject({ id: body.runId, object: 'all', status: 'completed', seen: children.reduce((sum, run) => sum + run.seen, 0) });
+    expect(shown.body).toMatchObject({
+      id: body.runId,
+      object: 'all',
+      status: 'completed',
+      seen: children.reduce((sum, run) => sum + run.seen, 0),
+    });
   });
 
   it('sweeps what Stripe no longer lists and restores what comes back, type by type', async () => {
@@ -156,13 +160,22 @@ describe.each(databases)('the billing model on %s', (database) => {
     expect(row.email).toBe(before.email);
     // An older update arriving late does not bring it back.
     await deliver(makeEvent('customer.updated', { ...before, name: 'Late' }, deleted.created - 5));
-    expect(await repository('customer').findOneByOrFail({ id: customer })).toMatchObject({ name: before.name, deletedAt: expect.any(Date) });
+    expect(await repository('customer').findOneByOrFail({ id: customer })).toMatchObject({
+      name: before.name,
+      deletedAt: expect.any(Date),
+    });
 
     await stripe.customers.del(other);
     await stripe.products.del(product).catch(() => emulator.removeObject('product', product));
-    const byIds = await t.http.post('/stripe/customers/sync-by-ids').set(auth).send({ ids: [other] });
+    const byIds = await t.http
+      .post('/stripe/customers/sync-by-ids')
+      .set(auth)
+      .send({ ids: [other] });
     expect(byIds.body).toEqual({ synced: [], missing: [other], failed: [] });
-    const productByIds = await t.http.post('/stripe/products/sync-by-ids').set(auth).send({ ids: [product] });
+    const productByIds = await t.http
+      .post('/stripe/products/sync-by-ids')
+      .set(auth)
+      .send({ ids: [product] });
     expect(productByIds.body.missing).toEqual([product]);
     expect((await repository('customer').findOneByOrFail({ id: other })).deletedAt).toBeInstanceOf(Date);
     expect((await repository('product').findOneByOrFail({ id: product })).deletedAt).toBeInstanceOf(Date);
@@ -191,7 +204,10 @@ describe.each(databases)('the billing model on %s', (database) => {
     ];
     for (const event of [states[2], states[0], states[1]]) expect((await deliver(event)).status).toBe(200);
 
-    expect(await repository('invoice').findOneByOrFail({ id: invoice.id })).toMatchObject({ status: 'paid', amountPaid: invoice.amount_due });
+    expect(await repository('invoice').findOneByOrFail({ id: invoice.id })).toMatchObject({
+      status: 'paid',
+      amountPaid: invoice.amount_due,
+    });
     const outcomes = await t.dataSource.getRepository(StripeEvent).findBy({ objectId: invoice.id });
     expect(outcomes.map((event) => event.outcome).sort()).toEqual(['applied', 'stale', 'stale']);
   });
@@ -205,7 +221,10 @@ describe.each(databases)('the billing model on %s', (database) => {
     emulator.setChildListOrder('reverse');
     try {
       emulator.resetStats();
-      const { body } = await t.http.post('/stripe/invoices/sync-by-ids').set(auth).send({ ids: [invoice.id] });
+      const { body } = await t.http
+        .post('/stripe/invoices/sync-by-ids')
+        .set(auth)
+        .send({ ids: [invoice.id] });
       expect(body.synced).toEqual([invoice.id]);
       expect(emulator.stats.byRoute['GET /v1/invoices/:id/lines']).toBe(1);
       const lines = await t.dataSource.getRepository(StripeInvoiceLineItem).findBy({ invoiceId: invoice.id, deletedAt: IsNull() });
@@ -220,7 +239,9 @@ describe.each(databases)('the billing model on %s', (database) => {
 
   it("answers a customer's subscriptions with their prices and products from the mirror alone", async () => {
     await t.app.get(StripeSyncService).syncAll();
-    const subscription = emulator.getSubscription(emulator.listSubscriptionIds().find((id) => emulator.getSubscription(id)!.status === 'active')!)!;
+    const subscription = emulator.getSubscription(
+      emulator.listSubscriptionIds().find((id) => emulator.getSubscription(id)!.status === 'active')!,
+    )!;
     const customer = subscription.customer as string;
     const [item] = subscription.items.data;
     const product = emulator.getObject('product', item.price.product as string)!;
@@ -241,7 +262,11 @@ describe.each(databases)('the billing model on %s', (database) => {
         lookupKey: item.price.lookup_key,
         unitAmount: item.price.unit_amount,
         currency: item.price.currency,
-        recurring: { interval: item.price.recurring!.interval, intervalCount: item.price.recurring!.interval_count, usageType: item.price.recurring!.usage_type },
+        recurring: {
+          interval: item.price.recurring!.interval,
+          intervalCount: item.price.recurring!.interval_count,
+          usageType: item.price.recurring!.usage_type,
+        },
       },
       product: { id: product.id, name: product.name },
     });
@@ -259,10 +284,18 @@ describe.each(databases)('the billing model on %s', (database) => {
 
   it('filters each list route and refuses ids of another type with 400, writing nothing', async () => {
     await t.app.get(StripeSyncService).syncAll();
-    const paid = emulator.listObjectIds('invoice').map((id) => emulator.getObject('invoice', id)!).filter((invoice) => invoice.status === 'paid');
+    const paid = emulator
+      .listObjectIds('invoice')
+      .map((id) => emulator.getObject('invoice', id)!)
+      .filter((invoice) => invoice.status === 'paid');
     const customer = paid[0].customer as string;
     const { body } = await t.http.get(`/stripe/invoices?status=paid&customer=${customer}&limit=100`).set(auth);
-    expect(body.data.map((row: { id: string }) => row.id).sort()).toEqual(paid.filter((invoice) => invoice.customer === customer).map((invoice) => invoice.id).sort());
+    expect(body.data.map((row: { id: string }) => row.id).sort()).toEqual(
+      paid
+        .filter((invoice) => invoice.customer === customer)
+        .map((invoice) => invoice.id)
+        .sort(),
+    );
     expect(body.data[0].raw).toBeUndefined();
 
     const before = await repository('customer').count();
@@ -276,10 +309,16 @@ describe.each(databases)('the billing model on %s', (database) => {
       ['products', 'price_123'],
     ]) {
       expect({ resource, status: (await t.http.get(`/stripe/${resource}/${id}`).set(auth)).status }).toEqual({ resource, status: 400 });
-      const refused = await t.http.post(`/stripe/${resource}/sync-by-ids`).set(auth).send({ ids: [id] });
+      const refused = await t.http
+        .post(`/stripe/${resource}/sync-by-ids`)
+        .set(auth)
+        .send({ ids: [id] });
       expect({ resource, status: refused.status }).toEqual({ resource, status: 400 });
     }
-    const batch = await t.http.post('/stripe/customers/sync-batch').set(auth).send({ batch: [{ id: 'cus_new', object: 'invoice', created: 1 }] });
+    const batch = await t.http
+      .post('/stripe/customers/sync-batch')
+      .set(auth)
+      .send({ batch: [{ id: 'cus_new', object: 'invoice', created: 1 }] });
     expect(batch.status).toBe(400);
     expect(batch.body.message).toContain('batch[0].object');
     expect(await repository('customer').count()).toBe(before);

@@ -44,13 +44,21 @@ describe.each(databases)('event catch-up on %s', (database) => {
     expect((await rows.findOneByOrFail({ id: a })).metadata.plan).toBe('gold');
     expect((await rows.findOneByOrFail({ id: b })).metadata.plan).toBe('silver');
     expect((await rows.findOneByOrFail({ id: c })).status).toBe('canceled');
-    expect(await t.dataSource.getRepository(StripeEvent).countBy({ source: 'catch-up' })).toBe(caughtUp.body.processed + first.body.processed);
+    expect(await t.dataSource.getRepository(StripeEvent).countBy({ source: 'catch-up' })).toBe(
+      caughtUp.body.processed + first.body.processed,
+    );
 
     const { payload, signature } = signed(missed[1]);
-    const late = await t.http.post('/stripe/webhook').set('Content-Type', 'application/json').set('Stripe-Signature', signature).send(payload);
+    const late = await t.http
+      .post('/stripe/webhook')
+      .set('Content-Type', 'application/json')
+      .set('Stripe-Signature', signature)
+      .send(payload);
     expect(late.body).toEqual({ received: true, result: 'duplicate' });
 
-    const again = await t.subscriptions.syncAll().then(() => t.http.post('/stripe/events/sync').set('Authorization', `Bearer ${ADMIN_TOKEN}`));
+    const again = await t.subscriptions
+      .syncAll()
+      .then(() => t.http.post('/stripe/events/sync').set('Authorization', `Bearer ${ADMIN_TOKEN}`));
     expect(again.body).toMatchObject({ seen: 0, processed: 0 });
     await t.http.post('/stripe/events/sync').expect(401);
   });

@@ -57,7 +57,8 @@ describe.each(databases)('Stripe Connect on %s', (database) => {
     });
     return t;
   };
-  const rows = (entity: new () => ObjectLiteral, where: object = {}) => t.dataSource.getRepository(entity).find({ where: { deletedAt: IsNull(), ...where } });
+  const rows = (entity: new () => ObjectLiteral, where: object = {}) =>
+    t.dataSource.getRepository(entity).find({ where: { deletedAt: IsNull(), ...where } });
   const ids = async (entity: new () => ObjectLiteral, account: string | null) =>
     (await rows(entity, { accountId: account ?? emulator.platformAccountId })).map((row) => row.id).sort();
   const ENTITY = { customer: StripeCustomer, subscription: StripeSubscription, invoice: StripeInvoice } as const;
@@ -82,7 +83,7 @@ describe.each(databases)('Stripe Connect on %s', (database) => {
     }
     // One run per type and account, under the one run id.
     const runs = await t.dataSource.getRepository(StripeSyncRun).findBy({ parentRunId: body.runId });
-    expect(runs).toHaveLength((TYPES.length + 1) + TYPES.length * accounts.length);
+    expect(runs).toHaveLength(TYPES.length + 1 + TYPES.length * accounts.length);
     // Every connected account was read with its header; the platform's lists without one.
     for (const account of accounts) expect(emulator.stats.byAccount[account]).toBeGreaterThanOrEqual(TYPES.length);
   });
@@ -97,7 +98,10 @@ describe.each(databases)('Stripe Connect on %s', (database) => {
     expect(await action.syncByIds([customer])).toEqual({ synced: [], missing: [customer], failed: [] });
     expect(await action.syncByIds([customer], { account })).toEqual({ synced: [customer], missing: [], failed: [] });
     expect(await rows(StripeCustomer, { id: customer })).toEqual([expect.objectContaining({ accountId: account })]);
-    const routed = await t.http.post(`/stripe/customers/sync-by-ids?account=${account}`).set(auth).send({ ids: [customer] });
+    const routed = await t.http
+      .post(`/stripe/customers/sync-by-ids?account=${account}`)
+      .set(auth)
+      .send({ ids: [customer] });
     expect(routed.body.synced).toEqual([customer]);
     const listed = await t.http.get(`/stripe/customers?account=${account}&limit=100`).set(auth);
     expect(listed.body.data.map((row: { id: string }) => row.id)).toEqual([customer]);
@@ -144,7 +148,10 @@ describe.each(databases)('Stripe Connect on %s', (database) => {
     const updated = { ...makeEvent('customer.updated', { ...customer, name: 'Connected' }, Math.floor(synced.getTime() / 1000)), account };
     expect((await deliver(updated)).body).toEqual({ received: true, result: 'processed' });
     expect((await t.dataSource.getRepository(StripeEvent).findOneByOrFail({ id: updated.id })).outcome).toBe('refetched');
-    expect(await t.dataSource.getRepository(StripeCustomer).findOneByOrFail({ id: customer.id })).toMatchObject({ name: 'Connected', accountId: account });
+    expect(await t.dataSource.getRepository(StripeCustomer).findOneByOrFail({ id: customer.id })).toMatchObject({
+      name: 'Connected',
+      accountId: account,
+    });
     expect(t.app.get(AccountHandlers).calls).toEqual([{ type: 'customer.updated', account }]);
 
     const deauthorized = emulator.deauthorizeAccount(account);

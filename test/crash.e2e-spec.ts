@@ -38,7 +38,9 @@ describe.each(shared)('a full sync whose database connection dies mid-run, on %s
       await expectWholePages(successor, emulator);
 
       // The dead instance's lease expires.
-      await successor.dataSource.getRepository(StripeSyncLock).update({ name: 'sync-all:subscription' }, { expiresAt: new Date(Date.now() - 1000) });
+      await successor.dataSource
+        .getRepository(StripeSyncLock)
+        .update({ name: 'sync-all:subscription' }, { expiresAt: new Date(Date.now() - 1000) });
       const resumed = await successor.subscriptions.syncAll();
 
       expect(resumed.runId).toBe(run.id);
@@ -50,41 +52,47 @@ describe.each(shared)('a full sync whose database connection dies mid-run, on %s
   });
 });
 
-describe.each(shared.filter((kind) => kind === 'postgres'))('a full sync whose database stops answering mid-run and comes back, on %s', () => {
-  it('fails without half-written pages, and the same instance resumes the run once the database is back', async () => {
-    const emulator = await StripeEmulator.start({ seed: { subscriptions: SEEDED, seed: 35 } });
-    // A database of its own, so that it can refuse connections while the server goes on serving the others.
-    const name = `stripe_sync_outage_${process.pid}`;
-    await query('postgres', `CREATE DATABASE ${name}`);
-    const url = new URL(POSTGRES_URL);
-    url.pathname = `/${name}`;
-    const db: TestDatabase = { options: { type: 'postgres', url: url.href, synchronize: true, autoLoadEntities: true }, drop: async () => undefined };
-    const t = await createTestApp({ database: 'postgres', shared: db, emulator, options: { parallelism: 2 } });
-    try {
-      const { running } = await startSlowRun(t, emulator);
+describe.each(shared.filter((kind) => kind === 'postgres'))(
+  'a full sync whose database stops answering mid-run and comes back, on %s',
+  () => {
+    it('fails without half-written pages, and the same instance resumes the run once the database is back', async () => {
+      const emulator = await StripeEmulator.start({ seed: { subscriptions: SEEDED, seed: 35 } });
+      // A database of its own, so that it can refuse connections while the server goes on serving the others.
+      const name = `stripe_sync_outage_${process.pid}`;
+      await query('postgres', `CREATE DATABASE ${name}`);
+      const url = new URL(POSTGRES_URL);
+      url.pathname = `/${name}`;
+      const db: TestDatabase = {
+        options: { type: 'postgres', url: url.href, synchronize: true, autoLoadEntities: true },
+        drop: async () => undefined,
+      };
+      const t = await createTestApp({ database: 'postgres', shared: db, emulator, options: { parallelism: 2 } });
+      try {
+        const { running } = await startSlowRun(t, emulator);
 
-      // What a database restart or failover looks like from the app: every connection cut, new ones refused.
-      await query('postgres', `ALTER DATABASE ${name} ALLOW_CONNECTIONS false`);
-      await query('postgres', `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '${name}'`);
-      await expect(running).rejects.toThrow();
-      await query('postgres', `ALTER DATABASE ${name} ALLOW_CONNECTIONS true`);
+        // What a database restart or failover looks like from the app: every connection cut, new ones refused.
+        await query('postgres', `ALTER DATABASE ${name} ALLOW_CONNECTIONS false`);
+        await query('postgres', `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '${name}'`);
+        await expect(running).rejects.toThrow();
+        await query('postgres', `ALTER DATABASE ${name} ALLOW_CONNECTIONS true`);
 
-      const run = await t.dataSource.getRepository(StripeSyncRun).findOneOrFail({ where: {} });
-      expect(run.seen).toBeLessThan(SEEDED);
-      await expectWholePages(t, emulator);
+        const run = await t.dataSource.getRepository(StripeSyncRun).findOneOrFail({ where: {} });
+        expect(run.seen).toBeLessThan(SEEDED);
+        await expectWholePages(t, emulator);
 
-      const resumed = await t.subscriptions.syncAll();
+        const resumed = await t.subscriptions.syncAll();
 
-      expect(resumed.runId).toBe(run.id);
-      expect(resumed.seen).toBe(SEEDED);
-      await expectEqualToStripe(t, emulator);
-    } finally {
-      await t.close();
-      await query('postgres', `DROP DATABASE ${name} WITH (FORCE)`);
-      await emulator.stop();
-    }
-  });
-});
+        expect(resumed.runId).toBe(run.id);
+        expect(resumed.seen).toBe(SEEDED);
+        await expectEqualToStripe(t, emulator);
+      } finally {
+        await t.close();
+        await query('postgres', `DROP DATABASE ${name} WITH (FORCE)`);
+        await emulator.stop();
+      }
+    });
+  },
+);
 
 /** Starts a full sync whose list pages after the first two are slow, and waits until it has written a page. */
 async function startSlowRun(t: TestApp, emulator: StripeEmulator): Promise<{ running: Promise<unknown> }> {

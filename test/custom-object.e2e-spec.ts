@@ -76,7 +76,9 @@ describe.each(databases)('a mirrored type of the host app, on %s', (database) =>
 
     expect(status).toBe(200);
     expect(body.objects.map((summary: { object: string }) => summary.object)).toEqual(['subscription', 'event']);
-    const archived = await t.app.get(ArchivedEventActionService).list({ type: 'customer.subscription.updated' }, { limit: 100, includeDeleted: false });
+    const archived = await t.app
+      .get(ArchivedEventActionService)
+      .list({ type: 'customer.subscription.updated' }, { limit: 100, includeDeleted: false });
     expect(archived.data.map((row) => row.id).sort()).toEqual(events.map((event) => event.id).sort());
     const listed = await t.http.get('/stripe/event-archive?type=customer.subscription.updated&limit=2').set(auth);
     expect(listed.body).toMatchObject({ hasMore: true });

@@ -29,7 +29,11 @@ describe.each(databases)('faults on %s', (database) => {
   });
 
   it('injects a rate limit far below the pace asked for: the governor slows down, retries every 429, and the run completes', async () => {
-    t = await createTestApp({ database, emulator, options: { requestsPerSecond: 40, stripe: { ...emulator.clientOptions(), maxNetworkRetries: 8 } } });
+    t = await createTestApp({
+      database,
+      emulator,
+      options: { requestsPerSecond: 40, stripe: { ...emulator.clientOptions(), maxNetworkRetries: 8 } },
+    });
     emulator.setRateLimit({ perSecond: 8 });
     emulator.resetStats();
 
@@ -75,10 +79,21 @@ describe.each(databases)('faults on %s', (database) => {
       const bodies: string[] = [];
       const record = (response: { text: string }) => bodies.push(response.text);
       record(await t.http.post('/stripe/subscriptions/sync-all').set(auth));
-      record(await t.http.post('/stripe/subscriptions/sync-by-ids').set(auth).send({ ids: ['sub_123'] }));
+      record(
+        await t.http
+          .post('/stripe/subscriptions/sync-by-ids')
+          .set(auth)
+          .send({ ids: ['sub_123'] }),
+      );
       record(await t.http.get('/stripe/subscriptions').set('Authorization', `Bearer ${ADMIN_TOKEN.slice(0, -1)}`));
       const { payload } = signed({ id: 'evt_1', object: 'event' }, 'whsec_not_ours');
-      record(await t.http.post('/stripe/webhook').set('Stripe-Signature', `t=1,v1=${WEBHOOK_SECRET}`).set('Content-Type', 'application/json').send(payload));
+      record(
+        await t.http
+          .post('/stripe/webhook')
+          .set('Stripe-Signature', `t=1,v1=${WEBHOOK_SECRET}`)
+          .set('Content-Type', 'application/json')
+          .send(payload),
+      );
       await t.subscriptions.syncAll().catch(() => undefined);
 
       expect(bodies[0]).toContain('Invalid API Key');

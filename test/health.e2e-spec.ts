@@ -81,7 +81,11 @@ describe.each(databases)('StripeSyncHealthIndicator on %s', (database) => {
     const { ageSeconds } = body.error.stripeSync;
     expect(ageSeconds - 49.1 * 3600).toBeGreaterThanOrEqual(0);
     expect(ageSeconds - 49.1 * 3600).toBeLessThan(5);
-    expect(body.error.stripeSync).toMatchObject({ status: 'down', maxAgeSeconds: 176400, message: `The last full sync completed ${ageSeconds} s ago` });
+    expect(body.error.stripeSync).toMatchObject({
+      status: 'down',
+      maxAgeSeconds: 176400,
+      message: `The last full sync completed ${ageSeconds} s ago`,
+    });
   });
 
   it("is down, without the driver's message, when the runs cannot be read", async () => {

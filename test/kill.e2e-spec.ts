@@ -43,7 +43,9 @@ describe.each(shared)('an app process killed with SIGKILL mid-run, on %s', (data
       expect(killed.seen).toBeGreaterThan(0);
       expect(killed.seen).toBeLessThan(SEEDED);
 
-      await successor.dataSource.getRepository(StripeSyncLock).update({ name: 'sync-all:subscription' }, { expiresAt: new Date(Date.now() - 1000) });
+      await successor.dataSource
+        .getRepository(StripeSyncLock)
+        .update({ name: 'sync-all:subscription' }, { expiresAt: new Date(Date.now() - 1000) });
       const resumed = await successor.subscriptions.syncAll();
 
       expect(resumed).toMatchObject({ runId: killed.id, seen: SEEDED, softDeleted: 0 });

@@ -1,5 +1,12 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, jest } from '@jest/globals';
-import { LeaseLostError, MirrorWriter, StripeSubscription, StripeSubscriptionItem, StripeSyncLock, StripeSyncRun } from 'nestjs-stripe-sync';
+import {
+  LeaseLostError,
+  MirrorWriter,
+  StripeSubscription,
+  StripeSubscriptionItem,
+  StripeSyncLock,
+  StripeSyncRun,
+} from 'nestjs-stripe-sync';
 import { StripeEmulator } from 'nestjs-stripe-sync-emulator';
 import { IsNull } from 'typeorm';
 import { createTestApp, type TestApp, type TestDatabase } from './support/app.js';
@@ -44,7 +51,12 @@ describe.each(databases)('a full sync that loses its lease, on %s', (database) =
     const write = writer.write.bind(writer);
     jest.spyOn(writer, 'write').mockImplementation((...args) => {
       const result = write(...args);
-      outcomes.push(result.then(() => 'written', () => 'refused'));
+      outcomes.push(
+        result.then(
+          () => 'written',
+          () => 'refused',
+        ),
+      );
       return result;
     });
     const sweep = jest.spyOn(writer, 'sweep');

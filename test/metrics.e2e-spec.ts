@@ -56,7 +56,11 @@ describe.each(databases)('Prometheus metrics on %s', (database) => {
       return t.http.post('/stripe/webhook').set('Content-Type', 'application/json').set('Stripe-Signature', signature).send(payload);
     };
     const subscription = emulator.getSubscription(first)!;
-    const event = makeEvent('customer.subscription.updated', { ...subscription, metadata: { plan: 'gold' } }, Math.floor(Date.now() / 1000) + 5);
+    const event = makeEvent(
+      'customer.subscription.updated',
+      { ...subscription, metadata: { plan: 'gold' } },
+      Math.floor(Date.now() / 1000) + 5,
+    );
     await deliver(event).expect(200);
     await deliver(event).expect(200);
     await deliver(makeEvent('customer.subscription.updated', subscription, 1), 'whsec_not_the_endpoints').expect(400);

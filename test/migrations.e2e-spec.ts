@@ -51,7 +51,10 @@ describe.each(databases)('shipped migrations on %s', (database) => {
   it('give the module a schema it runs a full sync on, with case-sensitive ids', async () => {
     const emulator = await StripeEmulator.start({ seed: { subscriptions: 30 } });
     const db = await createTestDatabase(database);
-    const migrated = { ...db, options: { ...db.options, synchronize: false, migrationsRun: true, migrations: stripeSyncMigrations(database) } };
+    const migrated = {
+      ...db,
+      options: { ...db.options, synchronize: false, migrationsRun: true, migrations: stripeSyncMigrations(database) },
+    };
     const t = await createTestApp({ database, shared: migrated, emulator });
     try {
       expect(await t.dataSource.showMigrations()).toBe(false);
@@ -84,23 +87,51 @@ describe.each(databases)('shipped migrations on %s', (database) => {
       await previous
         .createQueryBuilder()
         .insert()
-        .into(database === 'postgres' ? `${schemaOf(db)}.stripe_subscriptions` : 'stripe_subscriptions', ['id', 'customer_id', 'status', 'metadata', 'created', 'raw', 'observed_at', 'synced_at'])
-        .values({ id: 'sub_before', customer_id: 'cus_before', status: 'active', metadata: '{}', created: at, raw: '{}', observed_at: at, synced_at: at })
+        .into(database === 'postgres' ? `${schemaOf(db)}.stripe_subscriptions` : 'stripe_subscriptions', [
+          'id',
+          'customer_id',
+          'status',
+          'metadata',
+          'created',
+          'raw',
+          'observed_at',
+          'synced_at',
+        ])
+        .values({
+          id: 'sub_before',
+          customer_id: 'cus_before',
+          status: 'active',
+          metadata: '{}',
+          created: at,
+          raw: '{}',
+          observed_at: at,
+          synced_at: at,
+        })
         .execute();
     } finally {
       await previous.destroy();
     }
     const emulator = await StripeEmulator.start({ seed: { subscriptions: 20 } });
-    const migrated = { ...db, drop: async () => undefined, options: { ...db.options, synchronize: false, migrationsRun: true, migrations } };
+    const migrated = {
+      ...db,
+      drop: async () => undefined,
+      options: { ...db.options, synchronize: false, migrationsRun: true, migrations },
+    };
     const t = await createTestApp({ database, shared: migrated, emulator });
     try {
       const mirror = t.dataSource.getRepository(StripeSubscription);
-      expect(await mirror.findOneByOrFail({ id: 'sub_before' })).toMatchObject({ customerId: 'cus_before', accountId: null, deletedAt: null });
+      expect(await mirror.findOneByOrFail({ id: 'sub_before' })).toMatchObject({
+        customerId: 'cus_before',
+        accountId: null,
+        deletedAt: null,
+      });
 
       const summary = await t.app.get(StripeSyncService).syncAll();
 
       expect(summary.objects!.find((run) => run.object === 'subscription')).toMatchObject({ seen: 20, inserted: 20, softDeleted: 1 });
-      expect(await t.dataSource.getRepository(StripeCustomer).countBy({ deletedAt: IsNull() })).toBe(emulator.listObjectIds('customer').length);
+      expect(await t.dataSource.getRepository(StripeCustomer).countBy({ deletedAt: IsNull() })).toBe(
+        emulator.listObjectIds('customer').length,
+      );
       expect((await t.dataSource.driver.createSchemaBuilder().log()).upQueries).toEqual([]);
     } finally {
       await t.close();
@@ -117,7 +148,9 @@ describe.each(databases)('shipped migrations on %s', (database) => {
         await dataSource.initialize();
         try {
           await dataSource.runMigrations();
-          return await dataSource.query(`SELECT CAST(EXTRACT(EPOCH FROM created) AS bigint) AS created FROM "${schemaOf(db)}".stripe_subscriptions`);
+          return await dataSource.query(
+            `SELECT CAST(EXTRACT(EPOCH FROM created) AS bigint) AS created FROM "${schemaOf(db)}".stripe_subscriptions`,
+          );
         } finally {
           await dataSource.destroy();
         }
@@ -142,7 +175,9 @@ describe.each(databases)('shipped migrations on %s', (database) => {
   }
 
   it('refuse a stored time zone that is not one', () => {
-    expect(() => stripeSyncMigrations(database, { storedTimeZone: "UTC'; DROP TABLE x; --" })).toThrow(/storedTimeZone must be an IANA time zone/);
+    expect(() => stripeSyncMigrations(database, { storedTimeZone: "UTC'; DROP TABLE x; --" })).toThrow(
+      /storedTimeZone must be an IANA time zone/,
+    );
   });
 });
 

@@ -64,7 +64,9 @@ describe('StripeSyncModule registration', () => {
     expect(started.get(BillingService).stripe).toBe(emulatorClient);
     const summary = await started.get(SubscriptionActionService).syncAll();
     expect(summary).toMatchObject({ seen: 25, inserted: 25 });
-    const response = await request(started.getHttpServer()).get('/stripe/subscriptions').set('Authorization', 'Bearer anything-at-all-here');
+    const response = await request(started.getHttpServer())
+      .get('/stripe/subscriptions')
+      .set('Authorization', 'Bearer anything-at-all-here');
     expect(response.status).toBe(401);
   });
 
@@ -107,9 +109,21 @@ describe('StripeSyncModule registration', () => {
       ['a missing key (unset environment variable)', () => StripeSyncModule.forRoot(process.env.NO_SUCH_VARIABLE as string), '"apiKey"'],
       ['a publishable key', () => StripeSyncModule.forRoot('pk_test_123'), '"apiKey"'],
       ['an empty key', () => StripeSyncModule.forRoot({ ...valid(), apiKey: '' }), '"apiKey"'],
-      ['a malformed cron expression', () => StripeSyncModule.forRoot({ ...valid(), schedule: { fullSync: 'every hour' } }), '"schedule.fullSync"'],
-      ['an unknown time zone', () => StripeSyncModule.forRoot({ ...valid(), schedule: { timeZone: 'Mars/Olympus' } }), '"schedule.timeZone"'],
-      ['the former cron option', () => StripeSyncModule.forRoot({ ...valid(), cron: '0 * * * *' } as StripeSyncModuleOptions), 'replaced by schedule'],
+      [
+        'a malformed cron expression',
+        () => StripeSyncModule.forRoot({ ...valid(), schedule: { fullSync: 'every hour' } }),
+        '"schedule.fullSync"',
+      ],
+      [
+        'an unknown time zone',
+        () => StripeSyncModule.forRoot({ ...valid(), schedule: { timeZone: 'Mars/Olympus' } }),
+        '"schedule.timeZone"',
+      ],
+      [
+        'the former cron option',
+        () => StripeSyncModule.forRoot({ ...valid(), cron: '0 * * * *' } as StripeSyncModuleOptions),
+        'replaced by schedule',
+      ],
       ['a short admin token', () => StripeSyncModule.forRoot({ ...valid(), adminToken: 'short' }), '"adminToken"'],
       ['a bad route prefix', () => StripeSyncModule.forRoot({ ...valid(), routePrefix: 'a b' }), '"routePrefix"'],
       [
@@ -117,7 +131,11 @@ describe('StripeSyncModule registration', () => {
         () => StripeSyncModule.forRootAsync({ useFactory: () => ({ ...valid(), routePrefix: 'x' }) }),
         '"routePrefix"',
       ],
-      ['a key missing from useFactory', () => StripeSyncModule.forRootAsync({ useFactory: () => ({ ...valid(), apiKey: undefined as unknown as string }) }), '"apiKey"'],
+      [
+        'a key missing from useFactory',
+        () => StripeSyncModule.forRootAsync({ useFactory: () => ({ ...valid(), apiKey: undefined as unknown as string }) }),
+        '"apiKey"',
+      ],
       ['a bad concurrency', () => StripeSyncModule.forRoot({ ...valid(), concurrency: 0 }), '"concurrency"'],
     ])('%s', async (_case, register, option) => {
       await expect((async () => boot([register()]))()).rejects.toThrow(option);
@@ -151,7 +169,10 @@ describe('StripeSyncModule registration', () => {
 
     it('runs the full sync on its schedule and logs what it corrected', async () => {
       const schedule = { catchUp: false, fullSync: '* * * * * *' } as const;
-      const started = await boot([ScheduleModule.forRoot(), StripeSyncModule.forRoot({ ...emulatorOptions(emulator), objects: ['subscription'], schedule })]);
+      const started = await boot([
+        ScheduleModule.forRoot(),
+        StripeSyncModule.forRoot({ ...emulatorOptions(emulator), objects: ['subscription'], schedule }),
+      ]);
       const logger = new CapturingLogger();
       started.useLogger(logger);
       const rows = started.get(SubscriptionActionService);
@@ -163,11 +184,16 @@ describe('StripeSyncModule registration', () => {
       while (!logger.lines.some((line) => line.includes('Scheduled full sync done')) && Date.now() < deadline) {
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
-      expect(logger.lines.find((line) => line.includes('Scheduled full sync done'))).toMatch(/25 objects .* rows corrected that webhooks and catch-up had missed \(\d+ inserted, \d+ updated, 0 soft-deleted, 0 restored\)/);
+      expect(logger.lines.find((line) => line.includes('Scheduled full sync done'))).toMatch(
+        /25 objects .* rows corrected that webhooks and catch-up had missed \(\d+ inserted, \d+ updated, 0 soft-deleted, 0 restored\)/,
+      );
     });
 
     it('runs the catch-up in one instance at a time: a tick while another holds its lease sends nothing', async () => {
-      const started = await boot([ScheduleModule.forRoot(), StripeSyncModule.forRoot({ ...emulatorOptions(emulator), schedule: { fullSync: false } })]);
+      const started = await boot([
+        ScheduleModule.forRoot(),
+        StripeSyncModule.forRoot({ ...emulatorOptions(emulator), schedule: { fullSync: false } }),
+      ]);
       const logger = new CapturingLogger();
       started.useLogger(logger);
       const job = jobs(started).getCronJob('stripe-sync:catch-up');
@@ -192,7 +218,10 @@ describe('StripeSyncModule registration', () => {
 
     it('skips a full-sync tick while the previous run is still going', async () => {
       const schedule = { catchUp: false, fullSync: '0 0 1 1 *' } as const;
-      const started = await boot([ScheduleModule.forRoot(), StripeSyncModule.forRoot({ ...emulatorOptions(emulator), objects: ['subscription'], schedule })]);
+      const started = await boot([
+        ScheduleModule.forRoot(),
+        StripeSyncModule.forRoot({ ...emulatorOptions(emulator), objects: ['subscription'], schedule }),
+      ]);
       const job = jobs(started).getCronJob('stripe-sync:full-sync');
       emulator.resetStats();
       emulator.injectFault({ route: 'GET /v1/subscriptions', delayMs: 200 });

@@ -13,14 +13,20 @@ type Operation = {
   responses: Record<string, { content?: Record<string, { schema?: object }> }>;
   security?: object[];
 };
-type Document = { openapi: string; paths: Record<string, Record<string, Operation>>; components: { schemas: Record<string, { properties?: object }> } };
+type Document = {
+  openapi: string;
+  paths: Record<string, Record<string, Operation>>;
+  components: { schemas: Record<string, { properties?: object }> };
+};
 
 const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((path) => existsSync(path));
 if (!CHROMIUM && process.env.TEST_CHROMIUM === 'required') throw new Error('TEST_CHROMIUM=required, but there is no /usr/bin/chromium');
 
 /** The routes Express has under `/stripe`, as OpenAPI writes them: `post /stripe/customers/{id}`. */
 function mountedRoutes(t: TestApp): string[] {
-  const router = (t.app.getHttpAdapter().getInstance() as { router: { stack: { route?: { path: string; methods: Record<string, boolean> } }[] } }).router;
+  const router = (
+    t.app.getHttpAdapter().getInstance() as { router: { stack: { route?: { path: string; methods: Record<string, boolean> } }[] } }
+  ).router;
   return router.stack
     .flatMap((layer) => (layer.route ? Object.keys(layer.route.methods).map((method) => `${method} ${layer.route!.path}`) : []))
     .filter((route) => route.includes(' /stripe'))
@@ -34,7 +40,12 @@ describe('OpenAPI document of the routes (@nestjs/swagger, as the sample sets it
 
   beforeAll(async () => {
     emulator = await StripeEmulator.start({ seed: { subscriptions: 5 } });
-    t = await createTestApp({ database: 'sqlite', emulator, options: { webhookSecret: 'whsec_openapi', connect: { accounts: 'all' } }, configure: setUpOpenApi });
+    t = await createTestApp({
+      database: 'sqlite',
+      emulator,
+      options: { webhookSecret: 'whsec_openapi', connect: { accounts: 'all' } },
+      configure: setUpOpenApi,
+    });
     document = (await t.http.get('/docs-json').expect(200)).body as Document;
   });
   afterAll(async () => {
@@ -44,14 +55,16 @@ describe('OpenAPI document of the routes (@nestjs/swagger, as the sample sets it
 
   it('is a valid OpenAPI 3 document', async () => {
     expect(document.openapi).toMatch(/^3\./);
-    const result = await new Validator().validate(structuredClone(document) as Parameters<Validator['validate']>[0]);
+    const result = await new Validator().validate(structuredClone(document));
     expect(result).toEqual({ valid: true });
   });
 
   it('lists every route the module mounts, each with its answer schema, bodies with theirs, and the bearer scheme on admin routes', () => {
     const routes = mountedRoutes(t);
     expect(routes.length).toBeGreaterThan(60);
-    const documented = Object.entries(document.paths).flatMap(([path, operations]) => Object.keys(operations).map((method) => `${method} ${path}`));
+    const documented = Object.entries(document.paths).flatMap(([path, operations]) =>
+      Object.keys(operations).map((method) => `${method} ${path}`),
+    );
     expect(documented.sort()).toEqual([...new Set(routes)].sort());
 
     for (const route of routes) {
@@ -69,7 +82,9 @@ describe('OpenAPI document of the routes (@nestjs/swagger, as the sample sets it
 
   it("describes a type's filters, its rows and its request bodies with their constraints", () => {
     const list = document.paths['/stripe/subscriptions'].get;
-    const query = Object.fromEntries((list.parameters ?? []).filter((parameter) => parameter.in === 'query').map((parameter) => [parameter.name, parameter.schema]));
+    const query = Object.fromEntries(
+      (list.parameters ?? []).filter((parameter) => parameter.in === 'query').map((parameter) => [parameter.name, parameter.schema]),
+    );
     expect(query).toMatchObject({
       limit: { type: 'integer', minimum: 1, maximum: 100 },
       startingAfter: { type: 'string', pattern: expect.stringContaining('sub') },
@@ -87,20 +102,26 @@ describe('OpenAPI document of the routes (@nestjs/swagger, as the sample sets it
     expect(document.components.schemas.SubscriptionsSyncByIdsBody.properties).toMatchObject({
       ids: { type: 'array', minItems: 1, maxItems: 1000, items: { type: 'string', pattern: expect.stringContaining('sub') } },
     });
-    expect(document.paths['/stripe/webhook'].post.parameters).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'Stripe-Signature', in: 'header' })]));
+    expect(document.paths['/stripe/webhook'].post.parameters).toEqual(
+      expect.arrayContaining([expect.objectContaining({ name: 'Stripe-Signature', in: 'header' })]),
+    );
   });
 
-  (CHROMIUM ? it : it.skip)('renders the routes in Swagger UI at /docs, in headless Chromium', async () => {
-    await t.app.listen(0, '127.0.0.1');
-    const url = `${(await t.app.getUrl()).replace('[::1]', '127.0.0.1')}/docs`;
-    const { stdout } = await promisify(execFile)(
-      CHROMIUM!,
-      ['--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--virtual-time-budget=20000', '--dump-dom', url],
-      { timeout: 60_000, maxBuffer: 64 * 1024 * 1024 },
-    );
-    expect(stdout).toContain('Stripe mirror');
-    for (const path of ['/stripe/subscriptions/sync-by-ids', '/stripe/customers/{id}', '/stripe/sync-runs', '/stripe/webhook']) {
-      expect(stdout).toContain(`data-path="${path}"`);
-    }
-  }, 90_000);
+  (CHROMIUM ? it : it.skip)(
+    'renders the routes in Swagger UI at /docs, in headless Chromium',
+    async () => {
+      await t.app.listen(0, '127.0.0.1');
+      const url = `${(await t.app.getUrl()).replace('[::1]', '127.0.0.1')}/docs`;
+      const { stdout } = await promisify(execFile)(
+        CHROMIUM!,
+        ['--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--virtual-time-budget=20000', '--dump-dom', url],
+        { timeout: 60_000, maxBuffer: 64 * 1024 * 1024 },
+      );
+      expect(stdout).toContain('Stripe mirror');
+      for (const path of ['/stripe/subscriptions/sync-by-ids', '/stripe/customers/{id}', '/stripe/sync-runs', '/stripe/webhook']) {
+        expect(stdout).toContain(`data-path="${path}"`);
+      }
+    },
+    90_000,
+  );
 });

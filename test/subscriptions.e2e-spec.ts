@@ -123,12 +123,20 @@ describe.each(databases)('subscription routes on %s', (database) => {
       it('fetches every item of a subscription with more than 10, and soft-deletes items that left it', async () => {
         const id = emulator.listSubscriptionIds().find((sid) => emulator.getSubscription(sid)!.items.data.length > 11)!;
         const all = emulator.getSubscription(id)!.items.data;
-        await t.http.post('/stripe/subscriptions/sync-by-ids').set(auth).send({ ids: [id] }).expect(200);
+        await t.http
+          .post('/stripe/subscriptions/sync-by-ids')
+          .set(auth)
+          .send({ ids: [id] })
+          .expect(200);
         expect(await items().countBy({ subscriptionId: id, deletedAt: IsNull() })).toBe(all.length);
 
         const kept = all.slice(0, 3);
         emulator.putSubscription({ ...emulator.getSubscription(id)!, items: { ...emulator.getSubscription(id)!.items, data: kept } });
-        await t.http.post('/stripe/subscriptions/sync-by-ids').set(auth).send({ ids: [id] }).expect(200);
+        await t.http
+          .post('/stripe/subscriptions/sync-by-ids')
+          .set(auth)
+          .send({ ids: [id] })
+          .expect(200);
 
         const live = await items().findBy({ subscriptionId: id, deletedAt: IsNull() });
         expect(live.map((item) => item.id).sort()).toEqual(kept.map((item) => item.id).sort());
@@ -140,7 +148,11 @@ describe.each(databases)('subscription routes on %s', (database) => {
         const all = emulator.getSubscription(id)!.items.data;
         emulator.setChildListOrder('reverse');
 
-        await t.http.post('/stripe/subscriptions/sync-by-ids').set(auth).send({ ids: [id] }).expect(200);
+        await t.http
+          .post('/stripe/subscriptions/sync-by-ids')
+          .set(auth)
+          .send({ ids: [id] })
+          .expect(200);
 
         const live = await items().findBy({ subscriptionId: id, deletedAt: IsNull() });
         expect(live.map((item) => item.id).sort()).toEqual(all.map((item) => item.id).sort());
@@ -204,7 +216,10 @@ describe.each(databases)('subscription routes on %s', (database) => {
         const [valid] = loadFixture<object[]>('django-stripe-sync-batch.json');
         await t.dataSource.query(`DROP TABLE ${t.dataSource.getMetadata(StripeSubscriptionItem).tablePath}`);
 
-        const { status } = await t.http.post('/stripe/subscriptions/sync-batch').set(auth).send({ batch: [valid] });
+        const { status } = await t.http
+          .post('/stripe/subscriptions/sync-batch')
+          .set(auth)
+          .send({ batch: [valid] });
 
         expect(status).toBe(500);
         expect(await subscriptions().count()).toBe(0);
@@ -281,7 +296,10 @@ describe.each(databases)('subscription routes on %s', (database) => {
         const id = emulator.listSubscriptionIds().find((sid) => emulator.getSubscription(sid)!.items.data.length > 10)!;
         const { body } = await t.http.get(`/stripe/subscriptions/${id}`).set(auth).expect(200);
         expect(body.items.map((item: { id: string }) => item.id).sort()).toEqual(
-          emulator.getSubscription(id)!.items.data.map((item) => item.id).sort(),
+          emulator
+            .getSubscription(id)!
+            .items.data.map((item) => item.id)
+            .sort(),
         );
         expect(body.raw.id).toBe(id);
         await t.http.get('/stripe/subscriptions/sub_nothere').set(auth).expect(404);

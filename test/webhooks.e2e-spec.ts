@@ -281,7 +281,10 @@ describe.each(databases)('webhooks on %s', (database) => {
       await t.subscriptions.syncByIds([subscription.id]);
       const fromApi = await storedRaw();
       // Stripe's own event about the same object, with its items embedded as Stripe embeds them.
-      const event = { ...emulator.emitEvent('customer.subscription.updated', emulator.getSubscription(subscription.id)!), created: now() + 1 };
+      const event = {
+        ...emulator.emitEvent('customer.subscription.updated', emulator.getSubscription(subscription.id)!),
+        created: now() + 1,
+      };
       expect((await deliver(event)).body.result).toBe('processed');
       const fromEvent = await storedRaw();
 

@@ -126,29 +126,58 @@ function medians(runs: RunLine[]) {
     requests: median((run) => run.requests),
     requestsFloor: runs[0].requestsFloor,
     peakRssMb: median((run) => run.peakRssMb as number),
-    cpuSeconds: { library: median((run) => cpu(run).library), database: median((run) => cpu(run).database), emulator: median((run) => cpu(run).emulator) },
+    cpuSeconds: {
+      library: median((run) => cpu(run).library),
+      database: median((run) => cpu(run).database),
+      emulator: median((run) => cpu(run).emulator),
+    },
   };
 }
 
 async function startEmulator(): Promise<{ url: string; platformId: string; process: ChildProcess }> {
-  const cli = createRequire(import.meta.url).resolve('nestjs-stripe-sync-emulator').replace(/index\.js$/, 'emulator.cli.js');
-  const subscriptions = values.subscriptions!;
+  const cli = createRequire(import.meta.url)
+    .resolve('nestjs-stripe-sync-emulator')
+    .replace(/index\.js$/, 'emulator.cli.js');
+  const subscriptions = values.subscriptions;
   const shape = oldShape
     ? ['--max-items', '15', '--max-invoices', '0']
     : [
-        ...['--max-items', values['max-items']!, '--dense-share', values['dense-share']!],
-        ...['--min-invoices', values['invoices-per-subscription']!, '--max-invoices', values['invoices-per-subscription']!],
+        ...['--max-items', values['max-items'], '--dense-share', values['dense-share']],
+        ...['--min-invoices', values['invoices-per-subscription'], '--max-invoices', values['invoices-per-subscription']],
         ...['--customers', values.customers ?? subscriptions],
       ];
   const connect = values.connect
-    ? ['--connect-accounts', values.accounts!, '--account-subscriptions', values['account-subscriptions']!, '--account-customers', values['account-customers']!]
+    ? [
+        '--connect-accounts',
+        values.accounts,
+        '--account-subscriptions',
+        values['account-subscriptions'],
+        '--account-customers',
+        values['account-customers'],
+      ]
     : [];
   const rate = values.rate ?? (mode === 'live' ? '100' : '25');
-  const args = ['--port', '0', '--seed', subscriptions, ...shape, ...connect, '--latency', values.latency!, '--jitter', values.jitter!, '--rate', rate];
+  const args = [
+    '--port',
+    '0',
+    '--seed',
+    subscriptions,
+    ...shape,
+    ...connect,
+    '--latency',
+    values.latency,
+    '--jitter',
+    values.jitter,
+    '--rate',
+    rate,
+  ];
   // NODE_OPTIONS are meant for the measured process, not for the emulator standing in for Stripe.
-  const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, NODE_OPTIONS: '' } });
+  const child = spawn(process.execPath, [cli, ...args], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, NODE_OPTIONS: '' },
+  });
   const [line] = await new Promise<string[]>((resolve, reject) => {
-    createInterface({ input: child.stdout! }).once('line', (first) => resolve([first]));
+    createInterface({ input: child.stdout }).once('line', (first) => resolve([first]));
     child.once('exit', (code) => reject(new Error(`The emulator exited with ${code}`)));
   });
   const { url, platformAccountId } = JSON.parse(line) as { url: string; platformAccountId: string };
@@ -191,11 +220,21 @@ async function measure(url: string) {
   try {
     const mirror = app.get(StripeSyncService);
     const emulatorPid = Number(values['emulator-pid']);
-    const before = { stats: await control<EmulatorStats>(url, '/_emulator/stats'), cpu: process.cpuUsage(), database: databaseCpu(database.kind), emulator: processCpu(emulatorPid) };
+    const before = {
+      stats: await control<EmulatorStats>(url, '/_emulator/stats'),
+      cpu: process.cpuUsage(),
+      database: databaseCpu(database.kind),
+      emulator: processCpu(emulatorPid),
+    };
     const started = performance.now();
     const summary = await mirror.syncAll();
     const seconds = (performance.now() - started) / 1000;
-    const after = { stats: await control<EmulatorStats>(url, '/_emulator/stats'), cpu: process.cpuUsage(before.cpu), database: databaseCpu(database.kind), emulator: processCpu(emulatorPid) };
+    const after = {
+      stats: await control<EmulatorStats>(url, '/_emulator/stats'),
+      cpu: process.cpuUsage(before.cpu),
+      database: databaseCpu(database.kind),
+      emulator: processCpu(emulatorPid),
+    };
     const { peakRssMb, peakLiveHeapMb } = memory.stop();
 
     const dataSource = app.get(DataSource);
@@ -224,7 +263,10 @@ async function measure(url: string) {
         peakLiveHeapMb,
         cpuSeconds,
         // SQLite writes in the library's process: its cost is in `library`.
-        cpuPer1000Objects: { library: round((cpuSeconds.library * 1000) / objectsSeen, 3), database: round((cpuSeconds.database * 1000) / objectsSeen, 3) },
+        cpuPer1000Objects: {
+          library: round((cpuSeconds.library * 1000) / objectsSeen, 3),
+          database: round((cpuSeconds.database * 1000) / objectsSeen, 3),
+        },
         db: database.kind,
         mode,
         pace,
@@ -296,7 +338,9 @@ async function checkMirror(url: string, dataSource: DataSource, mirror: StripeSy
     const mirrored = new Map(rows.map((row) => [row.account === platformId ? null : row.account, Number(row.count)]));
     for (const [account, count] of expected.get(action.objectName)!) {
       if ((mirrored.get(account) ?? 0) !== count) {
-        throw new Error(`Mirror differs from the emulator: ${mirrored.get(account) ?? 0} ${action.objectName}s of ${account ?? 'the platform'}, ${count} expected`);
+        throw new Error(
+          `Mirror differs from the emulator: ${mirrored.get(account) ?? 0} ${action.objectName}s of ${account ?? 'the platform'}, ${count} expected`,
+        );
       }
     }
     if (action.objectName === 'account') continue;
@@ -304,11 +348,15 @@ async function checkMirror(url: string, dataSource: DataSource, mirror: StripeSy
     const live: { id: string }[] = await dataSource.query(
       `SELECT id FROM ${table} WHERE deleted_at IS NULL AND ${platformId ? `account_id = '${platformId}'` : 'account_id IS NULL'}`,
     );
-    if (live.length !== ids.size || live.some((row) => !ids.has(row.id))) throw new Error(`Mirror differs from the emulator: the platform's ${action.objectName}s`);
+    if (live.length !== ids.size || live.some((row) => !ids.has(row.id)))
+      throw new Error(`Mirror differs from the emulator: the platform's ${action.objectName}s`);
   }
   if (!mirror.action('subscription')) return;
   for (let offset = 0; ; offset += 10_000) {
-    const page = await control<{ data: { id: string; items: string[] }[]; has_more: boolean }>(url, `/_emulator/subscriptions/items?offset=${offset}&limit=10000`);
+    const page = await control<{ data: { id: string; items: string[] }[]; has_more: boolean }>(
+      url,
+      `/_emulator/subscriptions/items?offset=${offset}&limit=10000`,
+    );
     const expectedItems = new Map(page.data.map((subscription) => [subscription.id, [...subscription.items].sort().join()]));
     const rows: { id: string; subscription_id: string }[] = await dataSource.query(
       `SELECT id, subscription_id FROM stripe_subscription_items WHERE deleted_at IS NULL AND subscription_id IN (${page.data.map((s) => `'${s.id}'`).join()})`,
@@ -337,10 +385,15 @@ async function typeLines(dataSource: DataSource, mirror: StripeSyncService, runI
     if (ofType.length === 0) continue;
     const dense = DENSE_PARENTS[action.objectName];
     const [{ count }] = dense
-      ? await dataSource.query(`SELECT COUNT(*) AS count FROM (SELECT ${dense.parent} FROM ${dense.table} GROUP BY ${dense.parent} HAVING COUNT(*) > 10) AS dense`)
+      ? await dataSource.query(
+          `SELECT COUNT(*) AS count FROM (SELECT ${dense.parent} FROM ${dense.table} GROUP BY ${dense.parent} HAVING COUNT(*) > 10) AS dense`,
+        )
       : [{ count: 0 }];
-    const requestsFloor = [...expected.get(action.objectName)!.values()].reduce((sum, objects) => sum + Math.max(1, Math.ceil(objects / 100)), 0) + Number(count);
-    const seconds = (Math.max(...ofType.map((run) => run.finishedAt!.getTime())) - Math.min(...ofType.map((run) => run.startedAt.getTime()))) / 1000;
+    const requestsFloor =
+      [...expected.get(action.objectName)!.values()].reduce((sum, objects) => sum + Math.max(1, Math.ceil(objects / 100)), 0) +
+      Number(count);
+    const seconds =
+      (Math.max(...ofType.map((run) => run.finishedAt!.getTime())) - Math.min(...ofType.map((run) => run.startedAt.getTime()))) / 1000;
     lines.push({
       type: action.objectName,
       objects: ofType.reduce((sum, run) => sum + run.seen, 0),
@@ -418,7 +471,10 @@ async function freshDatabase(): Promise<{ kind: string; options: TypeOrmModuleOp
       kind: 'postgres',
       options: { type: 'postgres', url, schema: name, extra: { options: `-c search_path=${name}`, application_name: name }, ...common },
       // Ends the run's own connections first: on Ctrl-C they may still hold locks the drop would wait for.
-      drop: () => admin(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = '${name}'`).then(() => admin(`DROP SCHEMA IF EXISTS "${name}" CASCADE`)),
+      drop: () =>
+        admin(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = '${name}'`).then(() =>
+          admin(`DROP SCHEMA IF EXISTS "${name}" CASCADE`),
+        ),
     };
   }
   if (url?.startsWith('mysql') || url?.startsWith('mariadb')) {

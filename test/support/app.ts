@@ -3,12 +3,7 @@ import { Test } from '@nestjs/testing';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import {
-  StripeSyncModule,
-  SubscriptionActionService,
-  type StripeSyncModuleExtras,
-  type StripeSyncModuleOptions,
-} from 'nestjs-stripe-sync';
+import { StripeSyncModule, SubscriptionActionService, type StripeSyncModuleExtras, type StripeSyncModuleOptions } from 'nestjs-stripe-sync';
 import type { StripeEmulator } from 'nestjs-stripe-sync-emulator';
 import { createTestDatabase, type TestDatabaseKind } from './databases.js';
 

@@ -36,10 +36,17 @@ export function startChildApp({ db, emulator, zone, steps }: ChildAppSetup): Chi
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const results = new Promise<unknown[]>((resolve, reject) => {
     child.once('exit', (code, signal) => {
-      if (code === 0) resolve(output.trim().split('\n').filter(Boolean).map((line) => JSON.parse(line)));
+      if (code === 0)
+        resolve(
+          output
+            .trim()
+            .split('\n')
+            .filter(Boolean)
+            .map((line) => JSON.parse(line)),
+        );
       else reject(new Error(`The child app ended with ${signal ?? `exit code ${code}`}`));
     });
   });

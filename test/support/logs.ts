@@ -4,6 +4,8 @@ import { ConsoleLogger } from '@nestjs/common';
 export class CapturingLogger extends ConsoleLogger {
   readonly lines: string[] = [];
   protected override printMessages(messages: unknown[], context?: string, level?: string) {
-    this.lines.push(`${level} ${context} ${messages.map((m) => (m instanceof Error ? `${m.message} ${m.stack}` : JSON.stringify(m))).join(' ')}`);
+    this.lines.push(
+      `${level} ${context} ${messages.map((m) => (m instanceof Error ? `${m.message} ${m.stack}` : JSON.stringify(m))).join(' ')}`,
+    );
   }
 }

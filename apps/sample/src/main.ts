@@ -2,13 +2,9 @@ import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { randomBytes } from 'node:crypto';
 import { CustomerActionService, StripeSyncService, SyncAlreadyRunningError } from 'nestjs-stripe-sync';
-import { StripeEmulator } from 'nestjs-stripe-sync-emulator';
 import { setUpOpenApi } from './openapi.js';
 import { sampleSettings } from './sample.config.js';
-
-const EMULATOR_KEY = 'sk_test_local_emulator';
-const EMULATOR_SUBSCRIPTIONS = 300;
-const EMULATOR_CONNECTED_ACCOUNTS = 3;
+import { EMULATOR_KEY, startEmulatorWithoutKey } from './sample.emulator.js';
 
 async function bootstrap() {
   const logger = new Logger('Sample');
@@ -16,18 +12,14 @@ async function bootstrap() {
   const url = `http://${env.HOST ?? '127.0.0.1'}:${env.PORT ?? 3000}`;
   const generatedToken = env.ADMIN_TOKEN ? undefined : (env.ADMIN_TOKEN = randomBytes(24).toString('base64url'));
 
-  // With no Stripe key, a local Stripe emulator stands in for Stripe: its address and key go where yours would.
-  const emulator = env.STRIPE_API_KEY ? undefined : await StripeEmulator.start({ seed: EMULATOR_SUBSCRIPTIONS });
+  const emulator = await startEmulatorWithoutKey(env);
   if (emulator) {
     logger.log(`No STRIPE_API_KEY: using the local Stripe emulator at ${emulator.url}`);
-    env.STRIPE_API_KEY = EMULATOR_KEY;
-    env.STRIPE_API_BASE = emulator.url;
     // It delivers its events to this app, signed with STRIPE_WEBHOOK_SECRET when set (to sign events by hand too).
     env.STRIPE_WEBHOOK_SECRET = emulator.addWebhookEndpoint({ url: `${url}/stripe/webhook`, secret: env.STRIPE_WEBHOOK_SECRET }).secret;
-    if (env.SAMPLE_CONNECT === '1') {
-      for (let i = 1; i <= EMULATOR_CONNECTED_ACCOUNTS; i++) emulator.createAccount({ businessName: `Connected shop ${i}`, seed: { subscriptions: 20, seed: i } });
-      env.STRIPE_CONNECT ??= 'all';
-      env.STRIPE_CONNECT_WEBHOOK_SECRET = emulator.addWebhookEndpoint({ url: `${url}/stripe/webhook`, connect: true, secret: env.STRIPE_CONNECT_WEBHOOK_SECRET }).secret;
+    if (env.STRIPE_CONNECT) {
+      const connect = { url: `${url}/stripe/webhook`, connect: true, secret: env.STRIPE_CONNECT_WEBHOOK_SECRET };
+      env.STRIPE_CONNECT_WEBHOOK_SECRET = emulator.addWebhookEndpoint(connect).secret;
     }
   }
 
@@ -49,8 +41,10 @@ async function bootstrap() {
       logger.log(`Initial sync: another instance is running one (${error.message})`);
       return undefined;
     });
-  if (summary) logger.log(`Initial sync in ${summary.durationMs} ms: ${summary.objects!.map((run) => `${run.seen} ${run.object}`).join(', ')}`);
-  if (summary?.accounts) logger.log(`Connected accounts: ${summary.accounts.map((account) => `${account.account} (${account.seen} objects)`).join(', ')}`);
+  if (summary)
+    logger.log(`Initial sync in ${summary.durationMs} ms: ${summary.objects!.map((run) => `${run.seen} ${run.object}`).join(', ')}`);
+  if (summary?.accounts)
+    logger.log(`Connected accounts: ${summary.accounts.map((account) => `${account.account} (${account.seen} objects)`).join(', ')}`);
   const [customer] = (await app.get(CustomerActionService).list({}, { limit: 1, includeDeleted: false })).data;
   const token = settings.ADMIN_TOKEN;
 
@@ -60,8 +54,12 @@ API docs: ${url}/docs (OpenAPI document: ${url}/docs-json)
 Admin token${generatedToken ? ' (generated; set ADMIN_TOKEN to choose one)' : ''}: ${token}
 Try:
   curl -H "Authorization: Bearer ${token}" "${url}/stripe/subscriptions?limit=3"
-  curl -H "Authorization: Bearer ${token}" "${url}/stripe/invoices?status=paid&limit=3"${customer ? `
-  curl -H "Authorization: Bearer ${token}" "${url}/stripe/customers/${customer.id}/subscriptions"` : ''}
+  curl -H "Authorization: Bearer ${token}" "${url}/stripe/invoices?status=paid&limit=3"${
+    customer
+      ? `
+  curl -H "Authorization: Bearer ${token}" "${url}/stripe/customers/${customer.id}/subscriptions"`
+      : ''
+  }
 Webhooks: ${url}/stripe/webhook${emulator ? ` (the emulator delivers to it, signed with ${settings.STRIPE_WEBHOOK_SECRET}, the local emulator's secret;\n  change a subscription with: curl -u ${EMULATOR_KEY}: ${emulator.url}/v1/subscriptions/<id> -d "metadata[plan]=gold")` : ''}
 `);
 }

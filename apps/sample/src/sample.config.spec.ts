@@ -5,7 +5,12 @@ const required = { STRIPE_API_KEY: 'sk_test_sample', ADMIN_TOKEN: 'a-token-of-si
 
 describe('the sample app settings', () => {
   it('apply the defaults, and pick the driver from the scheme of DATABASE_URL', () => {
-    expect(validateEnvironment(required)).toMatchObject({ PORT: 3000, HOST: '127.0.0.1', SQLITE_PATH: 'stripe-sync.sqlite', SAMPLE_CONNECT: false });
+    expect(validateEnvironment(required)).toMatchObject({
+      PORT: 3000,
+      HOST: '127.0.0.1',
+      SQLITE_PATH: 'stripe-sync.sqlite',
+      SAMPLE_CONNECT: false,
+    });
     const driver = (url?: string) => databaseOptions(validateEnvironment({ ...required, DATABASE_URL: url })).type;
     expect(driver(undefined)).toBe('better-sqlite3');
     expect(driver('postgres://u@h/db')).toBe('postgres');

@@ -7,41 +7,56 @@ import { stripeSyncMigrations, type StripeClientSettings, type StripeSyncModuleO
 
 /** The sample's settings, read from the environment (and a `.env` file) by @nestjs/config: see `.env.example`. */
 export class SampleEnvironment {
-  @IsOptional() @Type(() => Number) @IsInt() @Max(65535)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Max(65535)
   PORT = 3000;
 
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   HOST = '127.0.0.1';
 
   /** `postgres://…`, `postgresql://…`, `mysql://…` or `mariadb://…`; without one, SQLite. */
-  @IsOptional() @Matches(/^(postgres|postgresql|mysql|mariadb):\/\//, { message: 'DATABASE_URL must start with postgres://, postgresql://, mysql:// or mariadb://' })
+  @IsOptional()
+  @Matches(/^(postgres|postgresql|mysql|mariadb):\/\//, {
+    message: 'DATABASE_URL must start with postgres://, postgresql://, mysql:// or mariadb://',
+  })
   DATABASE_URL?: string;
 
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   SQLITE_PATH = 'stripe-sync.sqlite';
 
   @Matches(/^(sk|rk)_/, { message: 'STRIPE_API_KEY must be a secret (sk_…) or restricted (rk_…) key' })
   STRIPE_API_KEY: string;
 
   /** Any Stripe-compatible server, such as `http://127.0.0.1:12111`. */
-  @IsOptional() @Matches(/^https?:\/\/[^/]+\/?$/, { message: 'STRIPE_API_BASE must be a URL such as http://127.0.0.1:12111' })
+  @IsOptional()
+  @Matches(/^https?:\/\/[^/]+\/?$/, { message: 'STRIPE_API_BASE must be a URL such as http://127.0.0.1:12111' })
   STRIPE_API_BASE?: string;
 
-  @IsOptional() @Matches(/^whsec_/, { message: 'STRIPE_WEBHOOK_SECRET must be a signing secret (whsec_…)' })
+  @IsOptional()
+  @Matches(/^whsec_/, { message: 'STRIPE_WEBHOOK_SECRET must be a signing secret (whsec_…)' })
   STRIPE_WEBHOOK_SECRET?: string;
 
   /** `all`, or connected account ids separated by commas; unset: no Connect. */
-  @IsOptional() @Matches(/^(all|acct_[A-Za-z0-9]+(,acct_[A-Za-z0-9]+)*)$/, { message: 'STRIPE_CONNECT must be "all" or acct_… ids separated by commas' })
+  @IsOptional()
+  @Matches(/^(all|acct_[A-Za-z0-9]+(,acct_[A-Za-z0-9]+)*)$/, { message: 'STRIPE_CONNECT must be "all" or acct_… ids separated by commas' })
   STRIPE_CONNECT?: string;
 
-  @IsOptional() @Matches(/^whsec_/, { message: 'STRIPE_CONNECT_WEBHOOK_SECRET must be a signing secret (whsec_…)' })
+  @IsOptional()
+  @Matches(/^whsec_/, { message: 'STRIPE_CONNECT_WEBHOOK_SECRET must be a signing secret (whsec_…)' })
   STRIPE_CONNECT_WEBHOOK_SECRET?: string;
 
-  @IsString() @MinLength(16)
+  @IsString()
+  @MinLength(16)
   ADMIN_TOKEN: string;
 
   /** `1`: the emulator is a platform with three connected accounts (only without STRIPE_API_KEY). */
-  @IsOptional() @Transform(({ value }) => value === '1' || value === 'true') @IsIn([true, false])
+  @IsOptional()
+  @Transform(({ value }) => value === '1' || value === 'true')
+  @IsIn([true, false])
   SAMPLE_CONNECT = false;
 }
 
@@ -70,7 +85,13 @@ export function databaseOptions(env: SampleEnvironment): TypeOrmModuleOptions {
       return { type: 'postgres', url: env.DATABASE_URL, migrations: stripeSyncMigrations('postgres'), ...common };
     default:
       // mysql2 writes dates in the connection's zone: UTC, as the module requires.
-      return { type: scheme === 'mariadb' ? 'mariadb' : 'mysql', url: env.DATABASE_URL!.replace(/^mariadb:/, 'mysql:'), timezone: 'Z', migrations: stripeSyncMigrations('mysql'), ...common };
+      return {
+        type: scheme === 'mariadb' ? 'mariadb' : 'mysql',
+        url: env.DATABASE_URL!.replace(/^mariadb:/, 'mysql:'),
+        timezone: 'Z',
+        migrations: stripeSyncMigrations('mysql'),
+        ...common,
+      };
   }
 }
 

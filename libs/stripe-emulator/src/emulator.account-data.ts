@@ -37,7 +37,11 @@ export class AccountData {
 
   /** See `StripeEmulator.seed`. */
   seed(options: SeedOptions | number): void {
-    const generated = this.store.seed(typeof options === 'number' ? { subscriptions: options } : options, this.hooks.nextBatch(), this.catalog);
+    const generated = this.store.seed(
+      typeof options === 'number' ? { subscriptions: options } : options,
+      this.hooks.nextBatch(),
+      this.catalog,
+    );
     const billing = generateBilling(generated);
     for (const [type, entries] of Object.entries(billing.catalog)) this.objects.addIfAbsent(type as ObjectType, entries);
     for (const [type, entries] of Object.entries(billing.entries)) this.objects.add(type as ObjectType, entries);

@@ -2,7 +2,19 @@ import type Stripe from 'stripe';
 import { ACCOUNT_TYPES, type AccountFields, type AccountType } from './emulator.accounts.js';
 import { invalidRequest } from './emulator.errors.js';
 import { wireList } from './emulator.list.js';
-import { allowedParams, checkParams, CREATED_PARAMS, createdRange, type Form, formOf, hash, missingParam, PAGE_PARAMS, pageQuery, text } from './emulator.params.js';
+import {
+  allowedParams,
+  checkParams,
+  CREATED_PARAMS,
+  createdRange,
+  type Form,
+  formOf,
+  hash,
+  missingParam,
+  PAGE_PARAMS,
+  pageQuery,
+  text,
+} from './emulator.params.js';
 import type { Route, RouteContext } from './emulator.routes.js';
 import { mergeMetadata, previousAttributes } from './emulator.writes.js';
 
@@ -60,9 +72,14 @@ export function createAccountRoutes({ accounts }: RouteContext): Route[] {
         const type = text(form, 'type');
         // Stripe also takes `controller` properties instead of a type; the emulator knows types only.
         if (!type) throw missingParam('type');
-        if (!ACCOUNT_TYPES.includes(type as AccountType)) throw invalidRequest(`Invalid type: must be one of ${ACCOUNT_TYPES.join(', ')}`, 'type');
+        if (!ACCOUNT_TYPES.includes(type as AccountType))
+          throw invalidRequest(`Invalid type: must be one of ${ACCOUNT_TYPES.join(', ')}`, 'type');
         const country = text(form, 'country') ?? 'US';
-        if (!/^[A-Z]{2}$/.test(country)) throw invalidRequest(`Country '${country}' is unknown. Try using a 2-character alphanumeric country code instead, such as 'US', 'EG', or 'GB'.`, 'country');
+        if (!/^[A-Z]{2}$/.test(country))
+          throw invalidRequest(
+            `Country '${country}' is unknown. Try using a 2-character alphanumeric country code instead, such as 'US', 'EG', or 'GB'.`,
+            'country',
+          );
         const { email, businessName, metadata } = changesOf(form, {});
         return accounts.create({ type: type as AccountType, country, email, businessName, metadata }, false);
       },

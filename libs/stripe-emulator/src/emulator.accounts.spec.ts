@@ -16,7 +16,9 @@ function expectAccountInvalid(error: Stripe.errors.StripeError, account: string)
   expect(error).toBeInstanceOf(Stripe.errors.StripePermissionError);
   expect(error).toMatchObject({ statusCode: 403, code: 'account_invalid', type: 'StripePermissionError' });
   expect(error.message).toMatch(
-    new RegExp(`^The provided key 'sk_test_\\*+' does not have access to account '${account}' \\(or that account does not exist\\)\\. Application access may have been revoked\\.$`),
+    new RegExp(
+      `^The provided key 'sk_test_\\*+' does not have access to account '${account}' \\(or that account does not exist\\)\\. Application access may have been revoked\\.$`,
+    ),
   );
 }
 
@@ -33,13 +35,25 @@ describe('StripeEmulator Connect: accounts', () => {
   afterAll(() => emulator.stop());
 
   it('answers GET /v1/account with the platform, and with a Stripe-Account header with that connected account', async () => {
-    const made = emulator.createAccount({ type: 'express', email: 'shop@example.com', country: 'FR', businessName: 'Le Shop', metadata: { tier: 'gold' } });
+    const made = emulator.createAccount({
+      type: 'express',
+      email: 'shop@example.com',
+      country: 'FR',
+      businessName: 'Le Shop',
+      metadata: { tier: 'gold' },
+    });
 
     const platform = await stripe.accounts.retrieveCurrent();
     const connected = await stripe.accounts.retrieveCurrent(undefined, { stripeAccount: made.id });
 
     expect(emulator.platformAccountId).toBe('acct_1PlatformEmu1ator');
-    expect(platform).toMatchObject({ id: 'acct_1PlatformEmu1ator', object: 'account', type: 'standard', controller: { type: 'account' }, charges_enabled: true });
+    expect(platform).toMatchObject({
+      id: 'acct_1PlatformEmu1ator',
+      object: 'account',
+      type: 'standard',
+      controller: { type: 'account' },
+      charges_enabled: true,
+    });
     expect(made.id).toMatch(/^acct_1[0-9A-Za-z]{15}$/);
     expect(connected).toEqual(JSON.parse(JSON.stringify(made)));
     expect(connected).toMatchObject({
@@ -91,7 +105,13 @@ describe('StripeEmulator Connect: accounts', () => {
   });
 
   it('creates an account through the API, not yet onboarded, updates it with an account.updated event, and deletes it', async () => {
-    const created = await stripe.accounts.create({ type: 'custom', country: 'GB', email: 'new@example.com', business_profile: { name: 'New Co' }, metadata: { a: '1' } });
+    const created = await stripe.accounts.create({
+      type: 'custom',
+      country: 'GB',
+      email: 'new@example.com',
+      business_profile: { name: 'New Co' },
+      metadata: { a: '1' },
+    });
     expect(created).toMatchObject({
       type: 'custom',
       country: 'GB',
@@ -107,12 +127,21 @@ describe('StripeEmulator Connect: accounts', () => {
     expect(created.requirements!.currently_due).toContain('external_account');
     const platformEventsBefore = (await stripe.events.list({ limit: 1 })).data;
 
-    const updated = await stripe.accounts.update(created.id, { email: 'owner@example.com', business_profile: { name: 'Renamed Co' }, metadata: { b: '2' } });
+    const updated = await stripe.accounts.update(created.id, {
+      email: 'owner@example.com',
+      business_profile: { name: 'Renamed Co' },
+      metadata: { b: '2' },
+    });
 
     expect(updated).toMatchObject({ email: 'owner@example.com', business_profile: { name: 'Renamed Co' }, metadata: { a: '1', b: '2' } });
     const [event, ...more] = (await stripe.events.list({}, { stripeAccount: created.id })).data;
     expect(more).toEqual([]);
-    expect(event).toMatchObject({ type: 'account.updated', account: created.id, created: NOW, data: { object: JSON.parse(JSON.stringify(updated)) } });
+    expect(event).toMatchObject({
+      type: 'account.updated',
+      account: created.id,
+      created: NOW,
+      data: { object: JSON.parse(JSON.stringify(updated)) },
+    });
     // The dashboard shows the business name.
     expect(event.data.previous_attributes).toEqual({
       email: 'new@example.com',
@@ -126,7 +155,11 @@ describe('StripeEmulator Connect: accounts', () => {
 
     expect(await stripe.accounts.del(created.id)).toEqual({ id: created.id, object: 'account', deleted: true });
 
-    expect(await rejection(stripe.accounts.retrieve(created.id))).toMatchObject({ statusCode: 404, code: 'resource_missing', message: `No such account: '${created.id}'` });
+    expect(await rejection(stripe.accounts.retrieve(created.id))).toMatchObject({
+      statusCode: 404,
+      code: 'resource_missing',
+      message: `No such account: '${created.id}'`,
+    });
     expect((await stripe.accounts.list({ limit: 100 })).data.map((account) => account.id)).not.toContain(created.id);
     expect(emulator.listAccountIds()).not.toContain(created.id);
     expectAccountInvalid(await rejection(stripe.customers.list({}, { stripeAccount: created.id })), created.id);
@@ -135,11 +168,23 @@ describe('StripeEmulator Connect: accounts', () => {
   });
 
   it('rejects what Stripe rejects when creating and updating accounts', async () => {
-    expect(await rejection(stripe.accounts.create({ email: 'x@example.com' }))).toMatchObject({ statusCode: 400, code: 'parameter_missing', param: 'type' });
+    expect(await rejection(stripe.accounts.create({ email: 'x@example.com' }))).toMatchObject({
+      statusCode: 400,
+      code: 'parameter_missing',
+      param: 'type',
+    });
     expect(await rejection(stripe.accounts.create({ type: 'other' as 'custom' }))).toMatchObject({ statusCode: 400, param: 'type' });
-    expect(await rejection(stripe.accounts.create({ type: 'custom', country: 'usa' }))).toMatchObject({ statusCode: 400, param: 'country' });
-    expect(await rejection(stripe.accounts.create({ type: 'custom', default_currency: 'usd' }))).toMatchObject({ code: 'parameter_unknown' });
-    expect(await rejection(stripe.accounts.update('acct_1Unknown', { email: 'x@example.com' }))).toMatchObject({ statusCode: 404, code: 'resource_missing' });
+    expect(await rejection(stripe.accounts.create({ type: 'custom', country: 'usa' }))).toMatchObject({
+      statusCode: 400,
+      param: 'country',
+    });
+    expect(await rejection(stripe.accounts.create({ type: 'custom', default_currency: 'usd' }))).toMatchObject({
+      code: 'parameter_unknown',
+    });
+    expect(await rejection(stripe.accounts.update('acct_1Unknown', { email: 'x@example.com' }))).toMatchObject({
+      statusCode: 404,
+      code: 'resource_missing',
+    });
     expect(await rejection(stripe.accounts.del(emulator.platformAccountId))).toMatchObject({ statusCode: 400 });
     expect(() => emulator.createAccount({ id: 'acct_bad-id' })).toThrow(/Not an account id/);
     expect(() => emulator.createAccount({ country: 'usa' })).toThrow(/country/);
@@ -187,7 +232,9 @@ describe('StripeEmulator Connect: data kept apart per account', () => {
 
   it('lists, with the header, the data of that account only, and without it the platform’s', async () => {
     const listed = async (stripeAccount?: string) =>
-      (await stripe.subscriptions.list({ status: 'all', limit: 100 }, { stripeAccount })).data.map((subscription) => subscription.id).sort();
+      (await stripe.subscriptions.list({ status: 'all', limit: 100 }, { stripeAccount })).data
+        .map((subscription) => subscription.id)
+        .sort();
 
     expect(await listed(a)).toEqual(emulator.account(a).listSubscriptionIds().sort());
     expect(await listed(b)).toEqual(emulator.account(b).listSubscriptionIds().sort());
@@ -235,7 +282,10 @@ describe('StripeEmulator Connect: data kept apart per account', () => {
     const platformEvent = (await stripe.events.list({ limit: 1 })).data[0];
     const customer = await stripe.customers.create({ email: 'apart@example.com' }, { stripeAccount: a });
     const price = emulator.account(a).listObjectIds('price')[0];
-    const subscription = await stripe.subscriptions.create({ customer: customer.id, items: [{ price }, { price: 'price_madeUpInA' }] }, { stripeAccount: a });
+    const subscription = await stripe.subscriptions.create(
+      { customer: customer.id, items: [{ price }, { price: 'price_madeUpInA' }] },
+      { stripeAccount: a },
+    );
 
     expect(emulator.account(a).getObject('customer', customer.id)).toMatchObject({ email: 'apart@example.com' });
     expect(emulator.getObject('customer', customer.id)).toBeUndefined();
@@ -277,15 +327,25 @@ describe('StripeEmulator Connect: data kept apart per account', () => {
     try {
       await stripe.customers.list({ limit: 1 });
       await stripe.customers.list({ limit: 1 }, { stripeAccount: a });
-      expect(await rejection(stripe.customers.list({ limit: 1 }, { stripeAccount: b }))).toMatchObject({ statusCode: 429, code: 'rate_limit' });
+      expect(await rejection(stripe.customers.list({ limit: 1 }, { stripeAccount: b }))).toMatchObject({
+        statusCode: 429,
+        code: 'rate_limit',
+      });
     } finally {
       emulator.setRateLimit(undefined);
     }
   });
 
   it('reports an account’s data on the control channel with ?account=, and the accounts the list shows', async () => {
-    const ids = (await (await fetch(`${emulator.url}/_emulator/objects/ids?type=customer&limit=1000&account=${b}`)).json()) as { data: string[]; total: number };
-    const stats = (await (await fetch(`${emulator.url}/_emulator/stats?account=${a}`)).json()) as { subscriptions: number; accounts: number; events: number };
+    const ids = (await (await fetch(`${emulator.url}/_emulator/objects/ids?type=customer&limit=1000&account=${b}`)).json()) as {
+      data: string[];
+      total: number;
+    };
+    const stats = (await (await fetch(`${emulator.url}/_emulator/stats?account=${a}`)).json()) as {
+      subscriptions: number;
+      accounts: number;
+      events: number;
+    };
     const accounts = (await (await fetch(`${emulator.url}/_emulator/accounts/ids`)).json()) as { data: string[]; total: number };
     const unknown = await fetch(`${emulator.url}/_emulator/stats?account=acct_1Unknown`);
 
@@ -342,7 +402,9 @@ describe('StripeEmulator Connect: events, webhooks and deauthorization', () => {
 
     const { platform, connect } = receivedSince(from);
     expect(receiver.received.length - from).toBe(3);
-    expect(platform.map((event) => [event.type, event.account, (event.data.object as Stripe.Customer).id])).toEqual([['customer.created', undefined, own.id]]);
+    expect(platform.map((event) => [event.type, event.account, (event.data.object as Stripe.Customer).id])).toEqual([
+      ['customer.created', undefined, own.id],
+    ]);
     expect(connect.map((event) => [event.type, event.account, (event.data.object as Stripe.Customer).id])).toEqual([
       ['customer.created', account, connected.id],
       ['customer.updated', account, connected.id],
@@ -351,7 +413,11 @@ describe('StripeEmulator Connect: events, webhooks and deauthorization', () => {
   });
 
   it('creates a Connect endpoint through POST /v1/webhook_endpoints with connect=true', async () => {
-    const created = await stripe.webhookEndpoints.create({ url: `${receiver.url}?api`, enabled_events: ['customer.created'], connect: true });
+    const created = await stripe.webhookEndpoints.create({
+      url: `${receiver.url}?api`,
+      enabled_events: ['customer.created'],
+      connect: true,
+    });
     try {
       expect(created).not.toHaveProperty('connect');
       const from = receiver.received.length;
@@ -378,7 +444,11 @@ describe('StripeEmulator Connect: events, webhooks and deauthorization', () => {
     const event = emulator.deauthorizeAccount(account);
     await emulator.waitForWebhooks();
 
-    expect(event).toMatchObject({ type: 'account.application.deauthorized', account, data: { object: { object: 'application', name: 'Emulated Platform' } } });
+    expect(event).toMatchObject({
+      type: 'account.application.deauthorized',
+      account,
+      data: { object: { object: 'application', name: 'Emulated Platform' } },
+    });
     expect((event.data.object as Stripe.Application).id).toMatch(/^ca_[0-9A-Za-z]{32}$/);
     expect(receivedSince(from)).toEqual({ platform: [], connect: [JSON.parse(JSON.stringify(event))] });
     expectAccountInvalid(await rejection(stripe.subscriptions.list({}, { stripeAccount: account })), account);
@@ -387,7 +457,12 @@ describe('StripeEmulator Connect: events, webhooks and deauthorization', () => {
     expect((await stripe.accounts.list()).data.map((listed) => listed.id)).not.toContain(account);
     // The controls still reach its data; the account stays made, and what happens in it no longer reaches the platform.
     expect(emulator.account(account).listSubscriptionIds()).toHaveLength(3);
-    const unsent = emulator.account(account).emitEvent('customer.updated', emulator.account(account).getObject('customer', emulator.account(account).listObjectIds('customer')[0])!);
+    const unsent = emulator
+      .account(account)
+      .emitEvent(
+        'customer.updated',
+        emulator.account(account).getObject('customer', emulator.account(account).listObjectIds('customer')[0])!,
+      );
     await emulator.waitForWebhooks();
     expect(unsent.pending_webhooks).toBe(0);
     expect(receivedSince(from).connect.map((received) => received.id)).toEqual([event.id]);
@@ -404,7 +479,12 @@ describe('StripeEmulator Connect: events, webhooks and deauthorization', () => {
     expect(event).toMatchObject({ type: 'account.application.authorized', account, data: { object: { object: 'application' } } });
     expect(receivedSince(from).connect.map((received) => received.id)).toEqual([event.id]);
     expect((await stripe.subscriptions.list({ status: 'all' }, { stripeAccount: account })).data).toHaveLength(3);
-    const events = (await stripe.events.list({ types: ['account.application.deauthorized', 'account.application.authorized'] }, { stripeAccount: account })).data;
+    const events = (
+      await stripe.events.list(
+        { types: ['account.application.deauthorized', 'account.application.authorized'] },
+        { stripeAccount: account },
+      )
+    ).data;
     expect(events.map((listed) => listed.type)).toEqual(['account.application.authorized', 'account.application.deauthorized']);
     expect(() => emulator.reauthorizeAccount(account)).toThrow(/already authorized/);
     expect(() => emulator.deauthorizeAccount('acct_1Unknown')).toThrow(/No such connected account/);

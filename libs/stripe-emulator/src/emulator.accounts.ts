@@ -86,7 +86,12 @@ const CONTROLLERS: Record<AccountType, Stripe.Account.Controller> = {
   },
 };
 
-const NOTHING_DUE: Stripe.Account.Requirements = { ...accountTemplate.requirements!, currently_due: [], disabled_reason: null, eventually_due: [] };
+const NOTHING_DUE: Stripe.Account.Requirements = {
+  ...accountTemplate.requirements!,
+  currently_due: [],
+  disabled_reason: null,
+  eventually_due: [],
+};
 
 /** The Account object of a record. The platform's own shows it controls itself. */
 function render(record: AccountRecord): Stripe.Account {
@@ -233,7 +238,11 @@ export class AccountRegistry {
   }
 
   /** Sets the fields given; answers the account before and after, for an `account.updated` event. */
-  update(id: string, maskedKey: string, fields: Pick<AccountFields, 'email' | 'businessName' | 'metadata'>): { before: Stripe.Account; after: Stripe.Account } {
+  update(
+    id: string,
+    maskedKey: string,
+    fields: Pick<AccountFields, 'email' | 'businessName' | 'metadata'>,
+  ): { before: Stripe.Account; after: Stripe.Account } {
     const account = this.reachable(id, maskedKey);
     const before = render(account);
     if (fields.email !== undefined) account.email = fields.email;
@@ -300,7 +309,8 @@ export class AccountRegistry {
   private reachable(id: string, maskedKey: string): ConnectedAccount {
     const account = this.connected.get(id);
     if (!account) {
-      if (id === this.platform.id) throw invalidRequest("The platform's own account cannot be changed or deleted through /v1/accounts/:id.", 'id');
+      if (id === this.platform.id)
+        throw invalidRequest("The platform's own account cannot be changed or deleted through /v1/accounts/:id.", 'id');
       throw resourceMissing('account', id, 'id');
     }
     if (account.deauthorized) throw accountInvalid(maskedKey, id);

@@ -34,7 +34,6 @@ const subscriptionOf = (invoice: Stripe.Invoice) => invoice.parent!.subscription
 describe('StripeEmulator seeded account', () => {
   let emulator: StripeEmulator;
   let subscriptions: Stripe.Subscription[];
-  let customers: Stripe.Customer[];
   let invoices: Stripe.Invoice[];
   let intents: Stripe.PaymentIntent[];
   let charges: Stripe.Charge[];
@@ -43,7 +42,6 @@ describe('StripeEmulator seeded account', () => {
   beforeAll(async () => {
     emulator = await StripeEmulator.start({ seed: SEED });
     subscriptions = all(emulator, 'subscription');
-    customers = all(emulator, 'customer') as Stripe.Customer[];
     invoices = all(emulator, 'invoice');
     intents = all(emulator, 'payment_intent');
     charges = all(emulator, 'charge');
@@ -68,7 +66,12 @@ describe('StripeEmulator seeded account', () => {
     }
     const extra = listed.filter((customer) => !distinct.has(customer.id));
     expect(extra).toHaveLength(12);
-    for (const customer of extra) expect([customer.created <= NOW, customer.currency, customer.id]).toEqual([true, null, expect.stringMatching(/^cus_[A-Za-z0-9]{14}$/)]);
+    for (const customer of extra)
+      expect([customer.created <= NOW, customer.currency, customer.id]).toEqual([
+        true,
+        null,
+        expect.stringMatching(/^cus_[A-Za-z0-9]{14}$/),
+      ]);
   });
 
   it('lists every price a subscription item holds, and its product', async () => {
@@ -84,7 +87,7 @@ describe('StripeEmulator seeded account', () => {
     for (const price of prices.values()) expect(products.has(price.product as string)).toBe(true);
   });
 
-  it("gives a subscription 1 to 3 invoices, the newest its latest_invoice, each with one line per item that sum to its total", () => {
+  it('gives a subscription 1 to 3 invoices, the newest its latest_invoice, each with one line per item that sum to its total', () => {
     const bySubscription = groupBy(invoices, subscriptionOf);
     const withInvoices = subscriptions.filter((subscription) => subscription.latest_invoice !== null);
 
@@ -98,13 +101,26 @@ describe('StripeEmulator seeded account', () => {
       expect(own[0].id).toBe(subscription.latest_invoice);
       for (const invoice of own) {
         expect(invoice.customer).toBe(subscription.customer);
-        expect(invoice.parent).toEqual({ quote_details: null, subscription_details: { metadata: subscription.metadata, subscription: subscription.id }, type: 'subscription_details' });
+        expect(invoice.parent).toEqual({
+          quote_details: null,
+          subscription_details: { metadata: subscription.metadata, subscription: subscription.id },
+          type: 'subscription_details',
+        });
         expect(invoice.created).toBeGreaterThanOrEqual(subscription.created);
         expect(invoice.created).toBeLessThanOrEqual(subscription.ended_at ?? NOW);
         expect(invoice.currency).toBe(subscription.currency);
         const lines = invoice.lines.data;
         // One comparison per invoice: what each line must say of its item, and what it says.
-        const expected = subscription.items.data.map((item) => [item.id, subscription.id, item.price.id, item.price.product, item.quantity, invoice.id, invoice.created, true]);
+        const expected = subscription.items.data.map((item) => [
+          item.id,
+          subscription.id,
+          item.price.id,
+          item.price.product,
+          item.quantity,
+          invoice.id,
+          invoice.created,
+          true,
+        ]);
         const actual = lines.map((line) => {
           const { parent, pricing, period } = line;
           const consistent =
@@ -114,7 +130,16 @@ describe('StripeEmulator seeded account', () => {
             line.amount === Number(pricing!.unit_amount_decimal) * line.quantity! &&
             period.end > period.start;
           const { subscription_item, subscription: owner } = parent!.subscription_item_details!;
-          return [subscription_item, owner, pricing!.price_details!.price, pricing!.price_details!.product, line.quantity, line.invoice, period.start, consistent];
+          return [
+            subscription_item,
+            owner,
+            pricing!.price_details!.price,
+            pricing!.price_details!.product,
+            line.quantity,
+            line.invoice,
+            period.start,
+            consistent,
+          ];
         });
         expect(actual).toEqual(expected);
         const sum = lines.reduce((total, line) => total + line.amount, 0);
@@ -128,7 +153,9 @@ describe('StripeEmulator seeded account', () => {
   it('sets invoice statuses and times the way their subscriptions say', () => {
     const latest = new Map(invoices.map((invoice) => [invoice.id, invoice]));
     const latestOf = (status: Stripe.Subscription.Status) =>
-      subscriptions.filter((subscription) => subscription.status === status && subscription.latest_invoice).map((subscription) => latest.get(subscription.latest_invoice as string)!);
+      subscriptions
+        .filter((subscription) => subscription.status === status && subscription.latest_invoice)
+        .map((subscription) => latest.get(subscription.latest_invoice as string)!);
 
     for (const invoice of latestOf('past_due')) expect(invoice.status).toBe('open');
     for (const invoice of latestOf('incomplete_expired')) expect(invoice.status).toBe('void');
@@ -142,28 +169,44 @@ describe('StripeEmulator seeded account', () => {
       expect(finalized_at === null).toBe(invoice.status === 'draft');
       expect(paid_at !== null).toBe(invoice.status === 'paid');
       expect(voided_at !== null).toBe(invoice.status === 'void');
-      for (const time of [finalized_at, paid_at, voided_at]) if (time !== null) expect([time >= invoice.created, time <= NOW]).toEqual([true, true]);
+      for (const time of [finalized_at, paid_at, voided_at])
+        if (time !== null) expect([time >= invoice.created, time <= NOW]).toEqual([true, true]);
     }
     // Numbers count up per customer.
-    for (const own of groupBy(invoices.filter((invoice) => invoice.number), (invoice) => invoice.customer as string).values()) {
-      const numbers = own.toSorted((a, b) => a.status_transitions.finalized_at! - b.status_transitions.finalized_at!).map((invoice) => invoice.number!.split('-')[1]);
+    for (const own of groupBy(
+      invoices.filter((invoice) => invoice.number),
+      (invoice) => invoice.customer as string,
+    ).values()) {
+      const numbers = own
+        .toSorted((a, b) => a.status_transitions.finalized_at! - b.status_transitions.finalized_at!)
+        .map((invoice) => invoice.number!.split('-')[1]);
       expect(numbers).toEqual(numbers.map((_, index) => String(index + 1).padStart(4, '0')));
     }
   });
 
-  it("pays each paid invoice with a succeeded payment intent and charge that link up, and records failed attempts", () => {
+  it('pays each paid invoice with a succeeded payment intent and charge that link up, and records failed attempts', () => {
     const chargeById = new Map(charges.map((charge) => [charge.id, charge]));
     const paid = invoices.filter((invoice) => invoice.status === 'paid' && invoice.total > 0);
 
     for (const invoice of paid) {
       const matching = intents.filter(
-        (intent) => intent.customer === invoice.customer && intent.amount === invoice.total && intent.created === invoice.status_transitions.finalized_at,
+        (intent) =>
+          intent.customer === invoice.customer &&
+          intent.amount === invoice.total &&
+          intent.created === invoice.status_transitions.finalized_at,
       );
       expect(matching).toHaveLength(1);
       const [intent] = matching;
       expect([intent.status, intent.amount_received, intent.currency]).toEqual(['succeeded', invoice.total, invoice.currency]);
       const charge = chargeById.get(intent.latest_charge as string)!;
-      expect(charge).toMatchObject({ payment_intent: intent.id, customer: invoice.customer, amount: invoice.total, status: 'succeeded', paid: true, captured: true });
+      expect(charge).toMatchObject({
+        payment_intent: intent.id,
+        customer: invoice.customer,
+        amount: invoice.total,
+        status: 'succeeded',
+        paid: true,
+        captured: true,
+      });
       expect(charge.created).toBe(invoice.status_transitions.paid_at);
       expect(charge.outcome?.type).toBe('authorized');
       expect(charge.receipt_url).toMatch(/^https:\/\/pay\.stripe\.com\/receipts\//);
@@ -173,7 +216,8 @@ describe('StripeEmulator seeded account', () => {
       const charge = chargeById.get(intent.latest_charge as string)!;
       expect([charge.payment_intent, charge.customer, charge.amount]).toEqual([intent.id, intent.customer, intent.amount]);
       expect(charge.status).toBe(intent.status === 'succeeded' ? 'succeeded' : 'failed');
-      if (intent.status !== 'succeeded') expect([charge.outcome?.type, intent.last_payment_error?.code]).toEqual(['issuer_declined', 'card_declined']);
+      if (intent.status !== 'succeeded')
+        expect([charge.outcome?.type, intent.last_payment_error?.code]).toEqual(['issuer_declined', 'card_declined']);
     }
     expect(intents.some((intent) => intent.status === 'requires_payment_method')).toBe(true);
     expect(charges).toHaveLength(intents.length);
@@ -190,7 +234,12 @@ describe('StripeEmulator seeded account', () => {
       expect(charge.amount_refunded).toBe(own.reduce((sum, refund) => sum + refund.amount, 0));
       expect(charge.refunded).toBe(charge.amount_refunded === charge.amount);
       for (const refund of own) {
-        expect([refund.payment_intent, refund.customer, refund.currency, refund.status]).toEqual([charge.payment_intent, charge.customer, charge.currency, 'succeeded']);
+        expect([refund.payment_intent, refund.customer, refund.currency, refund.status]).toEqual([
+          charge.payment_intent,
+          charge.customer,
+          charge.currency,
+          'succeeded',
+        ]);
         expect(refund.created).toBeGreaterThanOrEqual(charge.created);
         expect(refund.created).toBeLessThanOrEqual(NOW);
       }
@@ -225,7 +274,8 @@ describe('StripeEmulator seeded account', () => {
     const other = await StripeEmulator.start({ seed: { ...SEED, seed: 24 } });
     try {
       for (const type of BILLING_TYPES) expect(JSON.stringify(all(twin, type)) === JSON.stringify(all(emulator, type))).toBe(true);
-      for (const type of ['customer', 'invoice', 'charge'] as const) expect(other.listObjectIds(type).filter((id) => emulator.getObject(type, id))).toEqual([]);
+      for (const type of ['customer', 'invoice', 'charge'] as const)
+        expect(other.listObjectIds(type).filter((id) => emulator.getObject(type, id))).toEqual([]);
     } finally {
       await Promise.all([twin.stop(), other.stop()]);
     }
@@ -237,7 +287,11 @@ describe('StripeEmulator seed options', () => {
     // Digests of the subscriptions of these seeds (each applied twice) before invoices were generated, without latest_invoice.
     const before: [SeedOptions, string, number][] = [
       [{ subscriptions: 300, seed: 7, now: NOW }, 'c6b7c7ae41a75dec60f34727d097a43c6e56c1512e1201a59c2ab9a8040d3ce9', 31],
-      [{ subscriptions: 200, seed: 3, now: NOW, minItems: 2, maxItems: 25, customers: 17 }, '88ae8d86917db9c1917dd202aeb41b59b4c6334eb39b07d480b082576c90f9b0', 20],
+      [
+        { subscriptions: 200, seed: 3, now: NOW, minItems: 2, maxItems: 25, customers: 17 },
+        '88ae8d86917db9c1917dd202aeb41b59b4c6334eb39b07d480b082576c90f9b0',
+        20,
+      ],
     ];
     for (const [seed, digest, withoutInvoice] of before) {
       const emulator = await StripeEmulator.start({ seed });

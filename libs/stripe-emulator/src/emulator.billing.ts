@@ -41,17 +41,27 @@ const HOUR = 3600;
 
 /** The latest invoice's status by the subscription's: a subscription behind on payment has an open one. */
 const LATEST_STATUS: Record<Stripe.Subscription.Status, readonly (readonly [InvoiceStatus, number])[]> = {
-  active: [['paid', 98], ['draft', 2]],
+  active: [
+    ['paid', 98],
+    ['draft', 2],
+  ],
   trialing: [['paid', 1]],
   paused: [['paid', 1]],
   past_due: [['open', 1]],
   unpaid: [['open', 1]],
   incomplete: [['open', 1]],
   incomplete_expired: [['void', 1]],
-  canceled: [['paid', 80], ['void', 20]],
+  canceled: [
+    ['paid', 80],
+    ['void', 20],
+  ],
 };
 
-const REFUND_REASONS = [['requested_by_customer', 70], ['duplicate', 10], [null, 20]] as const;
+const REFUND_REASONS = [
+  ['requested_by_customer', 70],
+  ['duplicate', 10],
+  [null, 20],
+] as const;
 
 /** When a subscription invoiced, newest first: the start of each billing period, and the start of its trial. */
 function billingMoments(subscription: Stripe.Subscription, now: number): number[] {
@@ -65,7 +75,14 @@ function billingMoments(subscription: Stripe.Subscription, now: number): number[
 }
 
 /** A generated invoice's status once drafted: a trial's is paid, one not yet finalized a draft, the newest as its subscription's status says. */
-function draftedStatus(subscription: Stripe.Subscription, index: number, trial: boolean, finalizeAt: number, now: number, random: () => number): InvoiceStatus {
+function draftedStatus(
+  subscription: Stripe.Subscription,
+  index: number,
+  trial: boolean,
+  finalizeAt: number,
+  now: number,
+  random: () => number,
+): InvoiceStatus {
   if (trial) return 'paid';
   if (finalizeAt > now) return 'draft';
   if (index === 0) return pick(random, LATEST_STATUS[subscription.status]);
@@ -74,7 +91,13 @@ function draftedStatus(subscription: Stripe.Subscription, index: number, trial: 
 }
 
 /** Draws when a finalized invoice was paid or voided, and how its payment went, if it was attempted. */
-function settle(state: InvoiceState, subscription: Stripe.Subscription, index: number, now: number, random: () => number): PaymentOutcome | undefined {
+function settle(
+  state: InvoiceState,
+  subscription: Stripe.Subscription,
+  index: number,
+  now: number,
+  random: () => number,
+): PaymentOutcome | undefined {
   const finalizedAt = state.finalizedAt!;
   const chargesAutomatically = state.collectionMethod === 'charge_automatically';
   if (state.status === 'paid' && state.trial) {
@@ -118,7 +141,8 @@ function generateInvoices(record: SeededSubscription, customer: SeededCustomer, 
   const total = subscription.items.data.reduce((sum, item) => sum + item.price.unit_amount! * (item.quantity ?? 1), 0);
   const invoices: SeededInvoice[] = [];
   for (let index = 0; index < Math.min(count, moments.length); index++) {
-    const id = index === 0 ? (subscription.latest_invoice as string) : childId('in', record, [indexDigits(index)], randomDigits(24, random));
+    const id =
+      index === 0 ? (subscription.latest_invoice as string) : childId('in', record, [indexDigits(index)], randomDigits(24, random));
     const created = moments[index];
     const trial = subscription.trial_start !== null && created === subscription.created;
     // Stripe finalizes a subscription's first invoice at once, and the later ones an hour after drafting them.
@@ -147,13 +171,28 @@ function generateInvoices(record: SeededSubscription, customer: SeededCustomer, 
   return invoices;
 }
 
-function generatePayment(invoice: SeededInvoice, outcome: PaymentOutcome, total: number, refundShare: number, random: () => number): SeededPayment {
+function generatePayment(
+  invoice: SeededInvoice,
+  outcome: PaymentOutcome,
+  total: number,
+  refundShare: number,
+  random: () => number,
+): SeededPayment {
   const { subscription: record, index, state } = invoice;
   const { now } = record.batch;
   const id = (prefix: string) => childId(prefix, record, [indexDigits(index)], randomDigits(24, random));
   const intentCreated = state.finalizedAt!;
   const chargeCreated = state.paidAt ?? Math.min(now, intentCreated + between(random, 2, 30));
-  const payment = new SeededPayment(invoice, outcome, total, id('pi'), id('ch'), intentCreated, chargeCreated, Math.floor(random() * 2 ** 30));
+  const payment = new SeededPayment(
+    invoice,
+    outcome,
+    total,
+    id('pi'),
+    id('ch'),
+    intentCreated,
+    chargeCreated,
+    Math.floor(random() * 2 ** 30),
+  );
   if (outcome === 'succeeded' && random() < refundShare) {
     const full = total < 2 || random() < 0.5;
     payment.refund = {

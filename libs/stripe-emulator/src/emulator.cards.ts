@@ -28,7 +28,10 @@ export function money(amount: number, currency: string): string {
 /** The card a payment method stands for, the same wherever it is used. */
 export function cardOf(paymentMethod: string, amountAuthorized: number | null): Stripe.Charge.PaymentMethodDetails {
   const random = prngOf(paymentMethod);
-  const [brand, last4] = pick(random, CARDS.map(([brand, last4, weight]) => [[brand, last4], weight] as const));
+  const [brand, last4] = pick(
+    random,
+    CARDS.map(([brand, last4, weight]) => [[brand, last4], weight] as const),
+  );
   return {
     card: {
       ...chargeTemplate.payment_method_details!.card!,
@@ -51,11 +54,21 @@ export interface Decline {
   message: string;
 }
 
-export const INSUFFICIENT_FUNDS: Decline = { code: 'card_declined', decline_code: 'insufficient_funds', message: 'Your card has insufficient funds.' };
+export const INSUFFICIENT_FUNDS: Decline = {
+  code: 'card_declined',
+  decline_code: 'insufficient_funds',
+  message: 'Your card has insufficient funds.',
+};
 
 /** A payment intent's error after a declined charge. */
 export function paymentError(decline: Decline, charge: string): Stripe.PaymentIntent.LastPaymentError {
-  return { ...decline, charge, doc_url: 'https://stripe.com/docs/error-codes/card-declined', payment_method_type: 'card', type: 'card_error' };
+  return {
+    ...decline,
+    charge,
+    doc_url: 'https://stripe.com/docs/error-codes/card-declined',
+    payment_method_type: 'card',
+    type: 'card_error',
+  };
 }
 
 /** A charge's outcome: authorized, or declined by the card's bank. */

@@ -101,7 +101,8 @@ export function catalogEntries(size: number, catalog: string): { product: Object
     productNames.set(id, name);
     const created = catalogCreated(product);
     const own = CATALOG_TERMS.map(
-      ([interval, currency]) => new CatalogPriceEntry(catalogPriceId(product, interval, currency, catalog), created, id, product, interval, currency, catalog),
+      ([interval, currency]) =>
+        new CatalogPriceEntry(catalogPriceId(product, interval, currency, catalog), created, id, product, interval, currency, catalog),
     );
     products.push(new CatalogProduct(id, created, name, own[0].id));
     prices.push(...own);

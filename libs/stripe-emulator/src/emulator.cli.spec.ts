@@ -9,13 +9,37 @@ describe('stripe-emulator CLI', () => {
     const lines: string[] = [];
 
     const emulator = await main(
-      ['--port', '0', '--seed', '30', '--seed-value', '4', '--min-items', '2', '--max-items', '3', '--now', String(NOW), '--latency', '5', '--rate', '1000'],
+      [
+        '--port',
+        '0',
+        '--seed',
+        '30',
+        '--seed-value',
+        '4',
+        '--min-items',
+        '2',
+        '--max-items',
+        '3',
+        '--now',
+        String(NOW),
+        '--latency',
+        '5',
+        '--rate',
+        '1000',
+      ],
       (line) => lines.push(line),
     );
     try {
       expect(lines).toHaveLength(1);
       const ready = JSON.parse(lines[0]) as { ready: boolean; url: string; port: number; subscriptions: number };
-      expect(ready).toEqual({ ready: true, url: emulator.url, port: emulator.port, subscriptions: 30, accounts: 0, platformAccountId: emulator.platformAccountId });
+      expect(ready).toEqual({
+        ready: true,
+        url: emulator.url,
+        port: emulator.port,
+        subscriptions: 30,
+        accounts: 0,
+        platformAccountId: emulator.platformAccountId,
+      });
       expect(ready.port).toBeGreaterThan(0);
 
       const stripe = new Stripe('sk_test_123', { host: '127.0.0.1', port: ready.port, protocol: 'http', maxNetworkRetries: 0 });
@@ -58,7 +82,10 @@ describe('stripe-emulator CLI', () => {
       expect(stats.objects.invoice).toBeGreaterThan(40);
       const charges = billing.listObjectIds('charge').filter((id) => billing.getObject('charge', id)!.status === 'succeeded');
       expect(stats.objects.refund).toBe(charges.length);
-      const customers = (await (await fetch(`${billing.url}/_emulator/objects/ids?type=customer&limit=100`)).json()) as { data: string[]; total: number };
+      const customers = (await (await fetch(`${billing.url}/_emulator/objects/ids?type=customer&limit=100`)).json()) as {
+        data: string[];
+        total: number;
+      };
       expect([customers.data.length, customers.total]).toEqual([13, 13]);
       expect(none.listObjectIds('invoice')).toEqual([]);
       expect(none.listObjectIds('customer')).toHaveLength(13);
@@ -69,20 +96,42 @@ describe('stripe-emulator CLI', () => {
 
   it('makes the connected accounts the Connect flags ask for, each seeded with data of its own', async () => {
     const lines: string[] = [];
-    const flags = ['--port', '0', '--seed', '6', '--now', String(NOW), '--max-invoices', '1', '--connect-accounts', '3', '--account-subscriptions', '4', '--account-customers', '2'];
+    const flags = [
+      '--port',
+      '0',
+      '--seed',
+      '6',
+      '--now',
+      String(NOW),
+      '--max-invoices',
+      '1',
+      '--connect-accounts',
+      '3',
+      '--account-subscriptions',
+      '4',
+      '--account-customers',
+      '2',
+    ];
     const emulator = await main(flags, (line) => lines.push(line));
     try {
       expect(JSON.parse(lines[0])).toMatchObject({ subscriptions: 6, accounts: 3, platformAccountId: emulator.platformAccountId });
       const stripe = new Stripe('sk_test_123', { ...emulator.clientOptions(), maxNetworkRetries: 0 });
       const accounts = (await stripe.accounts.list()).data;
       expect(accounts.map((account) => account.id).sort()).toEqual([...emulator.listAccountIds()].sort());
-      expect(accounts.map((account) => account.business_profile?.name).sort()).toEqual(['Connected account 1', 'Connected account 2', 'Connected account 3']);
+      expect(accounts.map((account) => account.business_profile?.name).sort()).toEqual([
+        'Connected account 1',
+        'Connected account 2',
+        'Connected account 3',
+      ]);
       for (const { id } of accounts) {
         const subscriptions = await stripe.subscriptions.list({ status: 'all', limit: 100 }, { stripeAccount: id });
         expect(subscriptions.data).toHaveLength(4);
         expect(new Set(subscriptions.data.map((subscription) => subscription.customer)).size).toBe(2);
         for (const subscription of subscriptions.data) expect(subscription.created).toBeLessThanOrEqual(NOW);
-        const stats = (await (await fetch(`${emulator.url}/_emulator/stats?account=${id}`)).json()) as { subscriptions: number; objects: Record<string, number> };
+        const stats = (await (await fetch(`${emulator.url}/_emulator/stats?account=${id}`)).json()) as {
+          subscriptions: number;
+          objects: Record<string, number>;
+        };
         expect(stats.subscriptions).toBe(4);
         expect(stats.objects.customer).toBe(2);
       }

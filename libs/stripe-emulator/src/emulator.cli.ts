@@ -100,8 +100,15 @@ const FLAGS = [
 type Flag = (typeof FLAGS)[number];
 
 /** Starts the emulator the flags describe and prints the ready line; resolves once it listens. */
-export async function main(argv: string[], print: (line: string) => void = (line) => process.stdout.write(`${line}\n`)): Promise<StripeEmulator> {
-  const { values } = parseArgs({ args: argv, options: Object.fromEntries(FLAGS.map((flag) => [flag, { type: 'string' as const }])), strict: true });
+export async function main(
+  argv: string[],
+  print: (line: string) => void = (line) => process.stdout.write(`${line}\n`),
+): Promise<StripeEmulator> {
+  const { values } = parseArgs({
+    args: argv,
+    options: Object.fromEntries(FLAGS.map((flag) => [flag, { type: 'string' as const }])),
+    strict: true,
+  });
   const number = (flag: Flag): number | undefined => {
     const raw = values[flag];
     if (raw === undefined) return undefined;
@@ -141,7 +148,14 @@ export async function main(argv: string[], print: (line: string) => void = (line
     await emulator.stop();
     throw error;
   }
-  const ready = { ready: true, url: emulator.url, port: emulator.port, subscriptions: number('seed') ?? 0, accounts, platformAccountId: emulator.platformAccountId };
+  const ready = {
+    ready: true,
+    url: emulator.url,
+    port: emulator.port,
+    subscriptions: number('seed') ?? 0,
+    accounts,
+    platformAccountId: emulator.platformAccountId,
+  };
   print(JSON.stringify(ready));
   return emulator;
 }

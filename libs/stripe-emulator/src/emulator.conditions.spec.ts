@@ -69,7 +69,14 @@ describe('StripeEmulator network conditions', () => {
     it('lets a burst of perSecond through, then answers 429 in Stripe shape, and counts them', async () => {
       emulator.setRateLimit({ perSecond: 5 });
 
-      const results = await Promise.all(Array.from({ length: 12 }, () => stripe.subscriptions.retrieve(id).then(() => undefined, (error: Stripe.errors.StripeError) => error)));
+      const results = await Promise.all(
+        Array.from({ length: 12 }, () =>
+          stripe.subscriptions.retrieve(id).then(
+            () => undefined,
+            (error: Stripe.errors.StripeError) => error,
+          ),
+        ),
+      );
 
       const limited = results.filter((result) => result !== undefined);
       // The burst, and at most one token refilled while the requests arrive.

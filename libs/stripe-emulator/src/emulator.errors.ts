@@ -37,7 +37,11 @@ export function resourceMissing(kind: string, id: string, param: string, status 
 }
 
 /** A declined card: 402, with the failed charge and the intent that stays open for another card. */
-export function cardDeclined(decline: { code: string; decline_code: string; message: string }, charge: string, paymentIntent: object): EmulatorError {
+export function cardDeclined(
+  decline: { code: string; decline_code: string; message: string },
+  charge: string,
+  paymentIntent: object,
+): EmulatorError {
   return new EmulatorError(402, { type: 'card_error', ...decline, charge, payment_intent: paymentIntent });
 }
 

@@ -52,7 +52,10 @@ export class EventLog {
 
   append({ type, object, previousAttributes, request, created, account }: NewEvent): Stripe.Event {
     // Through JSON: a deep copy, with SDK Decimals turned into their wire strings.
-    const data = { object: JSON.parse(JSON.stringify(object)), ...(previousAttributes && { previous_attributes: previousAttributes }) };
+    const data = {
+      object: JSON.parse(JSON.stringify(object)) as object,
+      ...(previousAttributes && { previous_attributes: previousAttributes }),
+    };
     // Built from plain fields, so the union of typed events cannot check it; `type` may be any string.
     const event = {
       id: makeId('evt', 24, Math.random),

@@ -33,7 +33,11 @@ export function windowOf<T>(query: PageQuery & CreatedRange, kind: string, find:
     if (!entry) throw resourceMissing(kind, id, param, 400);
     return entry;
   };
-  return { ...query, startingAfter: cursor(query.startingAfter, 'starting_after'), endingBefore: cursor(query.endingBefore, 'ending_before') };
+  return {
+    ...query,
+    startingAfter: cursor(query.startingAfter, 'starting_after'),
+    endingBefore: cursor(query.endingBefore, 'ending_before'),
+  };
 }
 
 /** A list as Stripe's JSON holds it. */

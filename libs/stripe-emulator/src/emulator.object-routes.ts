@@ -32,7 +32,11 @@ const SILENT_UPDATES: ReadonlySet<ObjectType> = new Set(['payment_intent']);
 const NO_PARAMS = allowedParams();
 
 function listParams(kind: ObjectKind): RegExp[] {
-  return allowedParams(...PAGE_PARAMS, ...CREATED_PARAMS, ...kind.filters.map(({ param, type }) => (type === 'any' ? `${param}[n]` : param)));
+  return allowedParams(
+    ...PAGE_PARAMS,
+    ...CREATED_PARAMS,
+    ...kind.filters.map(({ param, type }) => (type === 'any' ? `${param}[n]` : param)),
+  );
 }
 
 /** The kind's list filters the query asks for, as one test of an entry's facts. */
@@ -92,7 +96,11 @@ export function createObjectRoutes({ now }: RouteContext): Route[] {
         const current = account.objects.existing(kind.type, id);
         const updated = updateObject(kind.type, current, params, context(account));
         const previous = previousAttributes(wireForm(current), wireForm(updated));
-        apply(account, [{ object: updated, event: previous && !SILENT_UPDATES.has(kind.type) ? `${kind.type}.updated` : undefined, previous }], request);
+        apply(
+          account,
+          [{ object: updated, event: previous && !SILENT_UPDATES.has(kind.type) ? `${kind.type}.updated` : undefined, previous }],
+          request,
+        );
         return wireForm(updated);
       },
     },
@@ -110,7 +118,10 @@ export function createObjectRoutes({ now }: RouteContext): Route[] {
   });
 
   /** Deletes as Stripe does: the object leaves the list, and its event carries it as it was. */
-  const remove = (type: ObjectType, check: (object: BillingObject, request: Stripe.Event.Request, account: AccountData) => void): Route => ({
+  const remove = (
+    type: ObjectType,
+    check: (object: BillingObject, request: Stripe.Event.Request, account: AccountData) => void,
+  ): Route => ({
     method: 'DELETE',
     pattern: `${KINDS[type].path}/:id`,
     handle(params, [id], request, { account }) {

@@ -47,19 +47,38 @@ describe('StripeEmulator billing writes and their events', () => {
   describe('customers', () => {
     it('creates, updates and lists by email, with customer.created and customer.updated', async () => {
       const [customer, created] = await eventsOf(() =>
-        stripe.customers.create({ email: 'new@example.com', name: 'New Customer', phone: '+15550001111', description: 'VIP', metadata: { plan: 'gold' } }),
+        stripe.customers.create({
+          email: 'new@example.com',
+          name: 'New Customer',
+          phone: '+15550001111',
+          description: 'VIP',
+          metadata: { plan: 'gold' },
+        }),
       );
 
-      expect(customer).toMatchObject({ object: 'customer', email: 'new@example.com', name: 'New Customer', phone: '+15550001111', description: 'VIP', created: now });
+      expect(customer).toMatchObject({
+        object: 'customer',
+        email: 'new@example.com',
+        name: 'New Customer',
+        phone: '+15550001111',
+        description: 'VIP',
+        created: now,
+      });
       expect(customer.id).toMatch(/^cus_[A-Za-z0-9]{14}$/);
       expect(types(created)).toEqual(['customer.created']);
       expect(created[0].data.object).toEqual(json(customer));
 
-      const [updated, changed] = await eventsOf(() => stripe.customers.update(customer.id, { email: 'renamed@example.com', description: '', metadata: { plan: '', tier: '2' } }));
+      const [updated, changed] = await eventsOf(() =>
+        stripe.customers.update(customer.id, { email: 'renamed@example.com', description: '', metadata: { plan: '', tier: '2' } }),
+      );
 
       expect([updated.email, updated.description, updated.metadata]).toEqual(['renamed@example.com', null, { tier: '2' }]);
       expect(types(changed)).toEqual(['customer.updated']);
-      expect(changed[0].data.previous_attributes).toEqual({ email: 'new@example.com', description: 'VIP', metadata: { plan: 'gold', tier: null } });
+      expect(changed[0].data.previous_attributes).toEqual({
+        email: 'new@example.com',
+        description: 'VIP',
+        metadata: { plan: 'gold', tier: null },
+      });
       expect((await stripe.customers.list({ email: 'renamed@example.com' })).data.map((listed) => listed.id)).toEqual([customer.id]);
       const [, none] = await eventsOf(() => stripe.customers.update(customer.id, { metadata: { tier: '2' } }));
       expect(none).toEqual([]);
@@ -103,21 +122,46 @@ describe('StripeEmulator billing writes and their events', () => {
 
   describe('products and prices', () => {
     it('creates a product and its prices, sets its default price, and refuses a price of another product', async () => {
-      const [product, productEvents] = await eventsOf(() => stripe.products.create({ name: 'Widget', description: 'A widget', metadata: { sku: 'w-1' } }));
+      const [product, productEvents] = await eventsOf(() =>
+        stripe.products.create({ name: 'Widget', description: 'A widget', metadata: { sku: 'w-1' } }),
+      );
       const [monthly, priceEvents] = await eventsOf(() =>
-        stripe.prices.create({ product: product.id, currency: 'EUR', unit_amount: 1250, recurring: { interval: 'month', interval_count: 3 }, lookup_key: 'widget_quarterly', nickname: 'Quarterly' }),
+        stripe.prices.create({
+          product: product.id,
+          currency: 'EUR',
+          unit_amount: 1250,
+          recurring: { interval: 'month', interval_count: 3 },
+          lookup_key: 'widget_quarterly',
+          nickname: 'Quarterly',
+        }),
       );
       const once = await stripe.prices.create({ product: product.id, currency: 'eur', unit_amount: 500 });
 
-      expect(product).toMatchObject({ name: 'Widget', description: 'A widget', active: true, created: now, updated: now, default_price: null });
+      expect(product).toMatchObject({
+        name: 'Widget',
+        description: 'A widget',
+        active: true,
+        created: now,
+        updated: now,
+        default_price: null,
+      });
       expect(types(productEvents)).toEqual(['product.created']);
-      expect(json(monthly)).toMatchObject({ currency: 'eur', unit_amount: 1250, unit_amount_decimal: '1250', type: 'recurring', lookup_key: 'widget_quarterly', nickname: 'Quarterly' });
+      expect(json(monthly)).toMatchObject({
+        currency: 'eur',
+        unit_amount: 1250,
+        unit_amount_decimal: '1250',
+        type: 'recurring',
+        lookup_key: 'widget_quarterly',
+        nickname: 'Quarterly',
+      });
       expect(monthly.recurring).toMatchObject({ interval: 'month', interval_count: 3 });
       expect([once.type, once.recurring]).toEqual(['one_time', null]);
       expect(types(priceEvents)).toEqual(['price.created']);
 
       emulator.setClock(now + 60);
-      const [withDefault, updateEvents] = await eventsOf(() => stripe.products.update(product.id, { default_price: monthly.id, name: 'Widget 2' }));
+      const [withDefault, updateEvents] = await eventsOf(() =>
+        stripe.products.update(product.id, { default_price: monthly.id, name: 'Widget 2' }),
+      );
       expect([withDefault.default_price, withDefault.name, withDefault.updated]).toEqual([monthly.id, 'Widget 2', now + 60]);
       expect(updateEvents[0].data.previous_attributes).toEqual({ default_price: null, name: 'Widget', updated: now });
       const foreign = emulator.listObjectIds('price').find((id) => emulator.getObject('price', id)!.product !== product.id)!;
@@ -125,7 +169,13 @@ describe('StripeEmulator billing writes and their events', () => {
       const missing = await rejection(stripe.products.update(product.id, { default_price: 'price_missing' }));
       const noName = await rejection(stripe.products.create({} as Stripe.ProductCreateParams));
       const blank = await rejection(stripe.products.update(product.id, { name: '' }));
-      expect([wrong.statusCode, wrong.param, missing.code, noName.param, blank.code]).toEqual([400, 'default_price', 'resource_missing', 'name', 'parameter_invalid_empty']);
+      expect([wrong.statusCode, wrong.param, missing.code, noName.param, blank.code]).toEqual([
+        400,
+        'default_price',
+        'resource_missing',
+        'name',
+        'parameter_invalid_empty',
+      ]);
     });
 
     it('rejects a price for an unknown product, a taken lookup key, and one without an amount', async () => {
@@ -143,7 +193,12 @@ describe('StripeEmulator billing writes and their events', () => {
 
     it('archives a price: still listed, filtered by active, refused to new subscription items', async () => {
       const product = await stripe.products.create({ name: 'Archivable' });
-      const price = await stripe.prices.create({ product: product.id, currency: 'usd', unit_amount: 900, recurring: { interval: 'month' } });
+      const price = await stripe.prices.create({
+        product: product.id,
+        currency: 'usd',
+        unit_amount: 900,
+        recurring: { interval: 'month' },
+      });
       const subscribed = await stripe.subscriptions.create({ customer: 'cus_PriceUser00001', items: [{ price: price.id, quantity: 2 }] });
       expect([subscribed.items.data[0].price.unit_amount, subscribed.items.data[0].plan.amount]).toEqual([900, 900]);
 
@@ -151,14 +206,17 @@ describe('StripeEmulator billing writes and their events', () => {
 
       expect(types(events)).toEqual(['price.updated']);
       expect(events[0].data.previous_attributes).toEqual({ active: true });
-      const listed = async (active?: boolean) => (await stripe.prices.list({ product: product.id, active })).data.map((listedPrice) => listedPrice.id);
+      const listed = async (active?: boolean) =>
+        (await stripe.prices.list({ product: product.id, active })).data.map((listedPrice) => listedPrice.id);
       expect([await listed(), await listed(false), await listed(true)]).toEqual([[archived.id], [archived.id], []]);
       const refused = await rejection(stripe.subscriptions.create({ customer: 'cus_PriceUser00001', items: [{ price: price.id }] }));
       expect([refused.statusCode, refused.param]).toEqual([400, 'items[0][price]']);
     });
 
     it('makes a price a client subscribes to without creating it listable, with its product, without an event', async () => {
-      const [subscription, events] = await eventsOf(() => stripe.subscriptions.create({ customer: 'cus_MadeUp000001', items: [{ price: 'price_madeUpForTheWrites' }] }));
+      const [subscription, events] = await eventsOf(() =>
+        stripe.subscriptions.create({ customer: 'cus_MadeUp000001', items: [{ price: 'price_madeUpForTheWrites' }] }),
+      );
 
       expect(types(events)).toEqual(['customer.subscription.created']);
       const price = await stripe.prices.retrieve('price_madeUpForTheWrites');
@@ -183,12 +241,20 @@ describe('StripeEmulator billing writes and their events', () => {
 
   describe('invoices', () => {
     /** An open invoice whose automatic payment failed: its intent waits for a card. */
-    const failedOpen = () => invoices().filter((invoice) => invoice.status === 'open' && invoice.collection_method === 'charge_automatically' && invoice.total > 0);
+    const failedOpen = () =>
+      invoices().filter(
+        (invoice) => invoice.status === 'open' && invoice.collection_method === 'charge_automatically' && invoice.total > 0,
+      );
     const intentOf = (invoice: Stripe.Invoice) =>
       emulator
         .listObjectIds('payment_intent')
         .map((id) => emulator.getObject('payment_intent', id)!)
-        .find((intent) => intent.customer === invoice.customer && intent.amount === invoice.total && intent.created === invoice.status_transitions.finalized_at)!;
+        .find(
+          (intent) =>
+            intent.customer === invoice.customer &&
+            intent.amount === invoice.total &&
+            intent.created === invoice.status_transitions.finalized_at,
+        )!;
 
     it('updates metadata and description with invoice.updated', async () => {
       const [id] = emulator.listObjectIds('invoice');
@@ -208,12 +274,30 @@ describe('StripeEmulator billing writes and their events', () => {
 
       const [paid, events] = await eventsOf(() => stripe.invoices.pay(invoice.id));
 
-      expect(paid).toMatchObject({ status: 'paid', amount_paid: invoice.total, amount_remaining: 0, attempt_count: invoice.attempt_count + 1 });
+      expect(paid).toMatchObject({
+        status: 'paid',
+        amount_paid: invoice.total,
+        amount_remaining: 0,
+        attempt_count: invoice.attempt_count + 1,
+      });
       expect(paid.status_transitions.paid_at).toBe(now);
       expect(types(events)).toEqual(['charge.succeeded', 'payment_intent.succeeded', 'invoice.paid', 'invoice.payment_succeeded']);
       const [charge, succeeded] = events.map((event) => event.data.object) as [Stripe.Charge, Stripe.PaymentIntent];
-      expect(succeeded).toMatchObject({ id: intent.id, status: 'succeeded', amount_received: invoice.total, latest_charge: charge.id, last_payment_error: null });
-      expect(charge).toMatchObject({ payment_intent: intent.id, amount: invoice.total, status: 'succeeded', paid: true, refunded: false, amount_refunded: 0 });
+      expect(succeeded).toMatchObject({
+        id: intent.id,
+        status: 'succeeded',
+        amount_received: invoice.total,
+        latest_charge: charge.id,
+        last_payment_error: null,
+      });
+      expect(charge).toMatchObject({
+        payment_intent: intent.id,
+        amount: invoice.total,
+        status: 'succeeded',
+        paid: true,
+        refunded: false,
+        amount_refunded: 0,
+      });
       expect(json(await stripe.charges.retrieve(charge.id))).toEqual(charge);
       expect((await rejection(stripe.invoices.pay(invoice.id))).statusCode).toBe(400);
     });
@@ -224,14 +308,22 @@ describe('StripeEmulator billing writes and their events', () => {
 
       const [, events] = await eventsOf(() => stripe.invoices.pay(invoice.id));
 
-      expect(types(events)).toEqual(['payment_intent.created', 'charge.succeeded', 'payment_intent.succeeded', 'invoice.paid', 'invoice.payment_succeeded']);
+      expect(types(events)).toEqual([
+        'payment_intent.created',
+        'charge.succeeded',
+        'payment_intent.succeeded',
+        'invoice.paid',
+        'invoice.payment_succeeded',
+      ]);
       expect((events[0].data.object as Stripe.PaymentIntent).customer).toBe(invoice.customer);
     });
 
-    it("answers a declining test card with 402, and records the failure on the charge, the intent and the invoice", async () => {
+    it('answers a declining test card with 402, and records the failure on the charge, the intent and the invoice', async () => {
       const invoice = failedOpen().at(-1)!;
 
-      const [error, events] = await eventsOf(() => rejection(stripe.invoices.pay(invoice.id, { payment_method: 'pm_card_chargeDeclined' })));
+      const [error, events] = await eventsOf(() =>
+        rejection(stripe.invoices.pay(invoice.id, { payment_method: 'pm_card_chargeDeclined' })),
+      );
 
       expect(error).toBeInstanceOf(Stripe.errors.StripeCardError);
       expect([error.statusCode, error.code, error.decline_code]).toEqual([402, 'card_declined', 'generic_decline']);
@@ -256,10 +348,20 @@ describe('StripeEmulator billing writes and their events', () => {
     it('creates a draft, finalizes it (paid at once, as it owes nothing), and numbers it from the customer', async () => {
       const customer = await stripe.customers.create({ email: 'drafts@example.com' });
 
-      const [draft, createdEvents] = await eventsOf(() => stripe.invoices.create({ customer: customer.id, description: 'Manual', auto_advance: false }));
+      const [draft, createdEvents] = await eventsOf(() =>
+        stripe.invoices.create({ customer: customer.id, description: 'Manual', auto_advance: false }),
+      );
       const [finalized, finalizedEvents] = await eventsOf(() => stripe.invoices.finalizeInvoice(draft.id));
 
-      expect(draft).toMatchObject({ status: 'draft', number: null, customer: customer.id, billing_reason: 'manual', parent: null, total: 0, description: 'Manual' });
+      expect(draft).toMatchObject({
+        status: 'draft',
+        number: null,
+        customer: customer.id,
+        billing_reason: 'manual',
+        parent: null,
+        total: 0,
+        description: 'Manual',
+      });
       expect(draft.lines).toMatchObject({ data: [], has_more: false, url: `/v1/invoices/${draft.id}/lines`, total_count: 0 });
       expect(types(createdEvents)).toEqual(['invoice.created']);
       expect(finalized).toMatchObject({ status: 'paid', number: `${customer.invoice_prefix}-0001` });
@@ -293,11 +395,21 @@ describe('StripeEmulator billing writes and their events', () => {
     it('refunds part, then the rest, of a charge; the charge follows, with charge.refunded; a third refund is refused', async () => {
       const [charge] = refundable();
 
-      const [partial, first] = await eventsOf(() => stripe.refunds.create({ charge: charge.id, amount: 100, reason: 'requested_by_customer', metadata: { ticket: '42' } }));
+      const [partial, first] = await eventsOf(() =>
+        stripe.refunds.create({ charge: charge.id, amount: 100, reason: 'requested_by_customer', metadata: { ticket: '42' } }),
+      );
       emulator.setClock(now + 1);
       const [rest, second] = await eventsOf(() => stripe.refunds.create({ payment_intent: charge.payment_intent as string }));
 
-      expect(partial).toMatchObject({ amount: 100, charge: charge.id, payment_intent: charge.payment_intent, status: 'succeeded', reason: 'requested_by_customer', metadata: { ticket: '42' }, created: now });
+      expect(partial).toMatchObject({
+        amount: 100,
+        charge: charge.id,
+        payment_intent: charge.payment_intent,
+        status: 'succeeded',
+        reason: 'requested_by_customer',
+        metadata: { ticket: '42' },
+        created: now,
+      });
       expect(types(first)).toEqual(['refund.created', 'charge.refunded']);
       expect(first[1].data.object).toMatchObject({ id: charge.id, amount_refunded: 100, refunded: false });
       expect(first[1].data.previous_attributes).toEqual({ amount_refunded: 0 });
@@ -327,7 +439,9 @@ describe('StripeEmulator billing writes and their events', () => {
       const [refundId] = emulator.listObjectIds('refund');
       const [intentId] = emulator.listObjectIds('payment_intent');
 
-      const [, chargeEvents] = await eventsOf(() => stripe.charges.update(chargeId, { description: 'Seat licences', metadata: { a: '1' } }));
+      const [, chargeEvents] = await eventsOf(() =>
+        stripe.charges.update(chargeId, { description: 'Seat licences', metadata: { a: '1' } }),
+      );
       const [, refundEvents] = await eventsOf(() => stripe.refunds.update(refundId, { metadata: { b: '2' } }));
       const [intent, intentEvents] = await eventsOf(() => stripe.paymentIntents.update(intentId, { metadata: { c: '3' } }));
 
@@ -344,9 +458,15 @@ describe('StripeEmulator billing writes and their events', () => {
     it('putObject adds any object, served by list and retrieve (an invoice embedding 10 of its lines), without an event', async () => {
       const template = invoices().find((invoice) => invoice.lines.data.length > 0)!;
       const id = 'in_PutByTheTest00000000001';
-      const lines = Array.from({ length: 12 }, (_, i) => ({ ...template.lines.data[0], id: `il_PutByTheTest000000000${String(i).padStart(2, '0')}`, invoice: id }));
+      const lines = Array.from({ length: 12 }, (_, i) => ({
+        ...template.lines.data[0],
+        id: `il_PutByTheTest000000000${String(i).padStart(2, '0')}`,
+        invoice: id,
+      }));
 
-      const [, events] = await eventsOf(async () => emulator.putObject({ ...template, id, created: now, lines: { ...template.lines, data: lines, url: `/v1/invoices/${id}/lines` } }));
+      const [, events] = await eventsOf(async () =>
+        emulator.putObject({ ...template, id, created: now, lines: { ...template.lines, data: lines, url: `/v1/invoices/${id}/lines` } }),
+      );
 
       expect(events).toEqual([]);
       const [newest] = (await stripe.invoices.list({ limit: 1 })).data;
@@ -391,7 +511,9 @@ describe('StripeEmulator billing writes and their events', () => {
         request.on('data', (chunk: Buffer) => chunks.push(chunk));
         request.on('end', () => {
           try {
-            received.push(stripe.webhooks.constructEvent(Buffer.concat(chunks).toString(), request.headers['stripe-signature'] as string, secret).type);
+            received.push(
+              stripe.webhooks.constructEvent(Buffer.concat(chunks).toString(), request.headers['stripe-signature'] as string, secret).type,
+            );
             response.writeHead(200).end();
           } catch {
             response.writeHead(400).end();
@@ -399,7 +521,10 @@ describe('StripeEmulator billing writes and their events', () => {
         });
       });
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-      const { id: endpoint, secret } = emulator.addWebhookEndpoint({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`, enabledEvents: ['customer.created', 'product.created', 'price.created'] });
+      const { id: endpoint, secret } = emulator.addWebhookEndpoint({
+        url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`,
+        enabledEvents: ['customer.created', 'product.created', 'price.created'],
+      });
       try {
         const product = await stripe.products.create({ name: 'Hooked' });
         await stripe.prices.create({ product: product.id, currency: 'usd', unit_amount: 1 });

@@ -43,7 +43,10 @@ function paramsOf({ required = [], nullable = [], booleans = [], metadata }: Fie
   return allowedParams(...required, ...nullable, ...booleans, ...(metadata ? ['metadata', 'metadata[*]'] : []), ...more);
 }
 
-const UPDATE_PARAMS = Object.fromEntries(Object.entries(UPDATABLE).map(([type, fields]) => [type, paramsOf(fields)])) as Record<ObjectType, RegExp[]>;
+const UPDATE_PARAMS = Object.fromEntries(Object.entries(UPDATABLE).map(([type, fields]) => [type, paramsOf(fields)])) as Record<
+  ObjectType,
+  RegExp[]
+>;
 
 function applyFields(object: Record<string, unknown>, form: Form, { required = [], nullable = [], booleans = [], metadata }: Fields): void {
   for (const name of required) {
@@ -78,14 +81,16 @@ function checkDefaultPrice(product: Stripe.Product, objects: ObjectStore): void 
   if (priceId === null || priceId === undefined) return;
   const price = objects.view('price', priceId);
   if (!price) throw resourceMissing('price', priceId, 'default_price', 400);
-  if (price.product !== product.id) throw invalidRequest(`The price \`${priceId}\` does not belong to the product \`${product.id}\`.`, 'default_price');
+  if (price.product !== product.id)
+    throw invalidRequest(`The price \`${priceId}\` does not belong to the product \`${product.id}\`.`, 'default_price');
 }
 
 /** Stripe keeps lookup keys unique among an account's prices. */
 function checkLookupKey(price: Stripe.Price, objects: ObjectStore): void {
   if (price.lookup_key === null) return;
   const holder = objects.find('price', (facts) => facts.lookup_key === price.lookup_key);
-  if (holder !== undefined && holder !== price.id) throw invalidRequest(`A price (\`${holder}\`) already uses that lookup key.`, 'lookup_key');
+  if (holder !== undefined && holder !== price.id)
+    throw invalidRequest(`A price (\`${holder}\`) already uses that lookup key.`, 'lookup_key');
 }
 
 /** What Stripe checks of an object after the fields are set. */
@@ -95,11 +100,16 @@ const CHECKS: Partial<{ [T in ObjectType]: (object: BillingObjects[T], objects: 
 };
 
 function check<T extends ObjectType>(type: T, object: BillingObjects[T], objects: ObjectStore): void {
-  (CHECKS[type] as ((object: BillingObjects[T], objects: ObjectStore) => void) | undefined)?.(object, objects);
+  CHECKS[type]?.(object, objects);
 }
 
 /** The object with the fields its type lets an update set. */
-export function updateObject<T extends ObjectType>(type: T, current: BillingObjects[T], params: URLSearchParams, { objects, now }: WriteContext): BillingObjects[T] {
+export function updateObject<T extends ObjectType>(
+  type: T,
+  current: BillingObjects[T],
+  params: URLSearchParams,
+  { objects, now }: WriteContext,
+): BillingObjects[T] {
   checkParams(params, UPDATE_PARAMS[type]);
   const updated = structuredClone(current);
   applyFields(updated as unknown as Record<string, unknown>, formOf(params), UPDATABLE[type]);
@@ -132,24 +142,39 @@ export function createProduct(params: URLSearchParams, { objects, now }: WriteCo
   checkParams(params, PRODUCT_PARAMS);
   const form = formOf(params);
   if (!text(form, 'name')) throw missingParam('name');
-  const product: Stripe.Product = { ...productTemplate, id: newId(objects, 'product', 'prod', 14), created: now, updated: now, metadata: {} };
+  const product: Stripe.Product = {
+    ...productTemplate,
+    id: newId(objects, 'product', 'prod', 14),
+    created: now,
+    updated: now,
+    metadata: {},
+  };
   applyFields(product as unknown as Record<string, unknown>, form, PRODUCT_CREATE_FIELDS);
   return product;
 }
 
 const INTERVALS = ['day', 'week', 'month', 'year'];
-const PRICE_PARAMS = paramsOf(UPDATABLE.price, 'product', 'currency', 'unit_amount', 'recurring', 'recurring[interval]', 'recurring[interval_count]');
+const PRICE_PARAMS = paramsOf(
+  UPDATABLE.price,
+  'product',
+  'currency',
+  'unit_amount',
+  'recurring',
+  'recurring[interval]',
+  'recurring[interval_count]',
+);
 
 function recurringOf(form: Form): Stripe.Price.Recurring | null {
   const recurring = hash(form, 'recurring');
   if (!recurring) return null;
   const interval = text(recurring, 'interval', 'recurring[interval]');
   if (!interval) throw missingParam('recurring[interval]');
-  if (!INTERVALS.includes(interval)) throw invalidRequest(`Invalid recurring[interval]: must be one of ${INTERVALS.join(', ')}`, 'recurring[interval]');
+  if (!INTERVALS.includes(interval))
+    throw invalidRequest(`Invalid recurring[interval]: must be one of ${INTERVALS.join(', ')}`, 'recurring[interval]');
   const count = text(recurring, 'interval_count', 'recurring[interval_count]');
   const intervalCount = count === undefined ? 1 : toInteger(count, 'recurring[interval_count]');
   if (intervalCount < 1) throw invalidRequest('Invalid recurring[interval_count]: must be at least 1', 'recurring[interval_count]');
-  return { ...priceTemplate.recurring!, interval: interval as Stripe.Price.Recurring.Interval, interval_count: intervalCount };
+  return { ...priceTemplate.recurring!, interval: interval, interval_count: intervalCount };
 }
 
 export function createPrice(params: URLSearchParams, { objects, now }: WriteContext): Stripe.Price {
@@ -211,7 +236,7 @@ export function createInvoice(params: URLSearchParams, { objects, now }: WriteCo
     attempted: false,
     auto_advance: autoAdvance === undefined ? false : toBoolean(autoAdvance, 'auto_advance'),
     billing_reason: 'manual',
-    collection_method: collectionMethod as Stripe.Invoice.CollectionMethod,
+    collection_method: collectionMethod,
     created: now,
     currency: customer.currency ?? 'usd',
     customer: customer.id,

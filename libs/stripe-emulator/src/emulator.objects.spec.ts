@@ -12,14 +12,14 @@ type ListParams = Stripe.PaginationParams & { created?: Stripe.RangeQueryParam |
 /** One object type through the SDK: its list and retrieve, and the filters to try with what each must keep. */
 interface Case {
   type: Exclude<StripeEmulatorObjectType, 'subscription'>;
-  list(stripe: Stripe, params: ListParams): Promise<Stripe.ApiList<Listed>>;
-  retrieve(stripe: Stripe, id: string): Promise<Listed>;
+  list: (stripe: Stripe, params: ListParams) => Promise<Stripe.ApiList<Listed>>;
+  retrieve: (stripe: Stripe, id: string) => Promise<Listed>;
   /** Each: the params, and the test the listed objects must pass (all seeded objects that pass it must be listed). */
-  filters(sample: Record<string, unknown>[]): [ListParams, (object: Record<string, unknown>) => boolean][];
+  filters: (sample: Record<string, unknown>[]) => [ListParams, (object: Record<string, unknown>) => boolean][];
 }
 
-const field = (name: string) => (object: Record<string, unknown>) => object[name];
-const at = (path: string) => (object: Record<string, unknown>) => path.split('.').reduce<unknown>((value, key) => (value as Record<string, unknown>)?.[key], object);
+const at = (path: string) => (object: Record<string, unknown>) =>
+  path.split('.').reduce<unknown>((value, key) => (value as Record<string, unknown>)?.[key], object);
 
 const CASES: Case[] = [
   {
@@ -54,7 +54,10 @@ const CASES: Case[] = [
     retrieve: (stripe, id) => stripe.invoices.retrieve(id),
     filters: ([first]) => [
       [{ customer: first.customer }, (object) => object.customer === first.customer],
-      [{ subscription: at('parent.subscription_details.subscription')(first) }, (object) => at('parent.subscription_details.subscription')(object) === at('parent.subscription_details.subscription')(first)],
+      [
+        { subscription: at('parent.subscription_details.subscription')(first) },
+        (object) => at('parent.subscription_details.subscription')(object) === at('parent.subscription_details.subscription')(first),
+      ],
       [{ status: 'open' }, (object) => object.status === 'open'],
       [{ collection_method: 'send_invoice' }, (object) => object.collection_method === 'send_invoice'],
     ],
@@ -111,7 +114,8 @@ describe('StripeEmulator billing objects: lists and retrieve', () => {
   afterAll(() => emulator.stop());
 
   /** Every seeded object of a type, as the emulator holds it. */
-  const seeded = (type: Case['type']) => emulator.listObjectIds(type).map((id) => emulator.getObject(type, id) as unknown as Record<string, unknown> & Listed);
+  const seeded = (type: Case['type']) =>
+    emulator.listObjectIds(type).map((id) => emulator.getObject(type, id) as unknown as Record<string, unknown> & Listed);
 
   describe.each(CASES)('$type', ({ type, list, retrieve, filters }) => {
     it('pages through every object once, newest first, ties by id, in the order of the control page', async () => {
@@ -123,7 +127,10 @@ describe('StripeEmulator billing objects: lists and retrieve', () => {
         const [newer, older] = [listed[i - 1], listed[i]];
         expect(newer.created > older.created || (newer.created === older.created && newer.id > older.id)).toBe(true);
       }
-      const control = (await (await fetch(`${emulator.url}/_emulator/objects/ids?type=${type}&limit=100000`)).json()) as { data: string[]; total: number };
+      const control = (await (await fetch(`${emulator.url}/_emulator/objects/ids?type=${type}&limit=100000`)).json()) as {
+        data: string[];
+        total: number;
+      };
       expect(control).toMatchObject({ data: idsOf(listed), total: listed.length });
     });
 
@@ -134,7 +141,9 @@ describe('StripeEmulator billing objects: lists and retrieve', () => {
       expect(idsOf(back.data)).toEqual(idsOf(first.data));
       expect([first.has_more, back.has_more]).toEqual([true, false]);
 
-      const times = seeded(type).map((object) => object.created).sort((a, b) => a - b);
+      const times = seeded(type)
+        .map((object) => object.created)
+        .sort((a, b) => a - b);
       const [gte, lt] = [times[Math.floor(times.length / 4)], times[Math.floor((times.length * 3) / 4)]];
       const ranged = await listAll((params) => list(stripe, params), { created: { gte, lt } });
       expect(sorted(idsOf(ranged))).toEqual(sorted(idsOf(seeded(type).filter((object) => object.created >= gte && object.created < lt))));
@@ -183,13 +192,16 @@ describe('StripeEmulator billing objects: lists and retrieve', () => {
   });
 
   describe('invoice lines', () => {
-    const withManyLines = () => seeded('invoice').find((invoice) => (invoice as unknown as Stripe.Invoice).lines.data.length > 12) as unknown as Stripe.Invoice;
+    const withManyLines = () =>
+      seeded('invoice').find((invoice) => (invoice as unknown as Stripe.Invoice).lines.data.length > 12) as unknown as Stripe.Invoice;
 
     it('embeds at most 10 lines, with has_more, total_count and the url of all of them, in lists and retrieve', async () => {
       const full = withManyLines();
 
       const retrieved = await stripe.invoices.retrieve(full.id);
-      const listed = (await stripe.invoices.list({ subscription: full.parent!.subscription_details!.subscription as string })).data.find((invoice) => invoice.id === full.id)!;
+      const listed = (await stripe.invoices.list({ subscription: full.parent!.subscription_details!.subscription as string })).data.find(
+        (invoice) => invoice.id === full.id,
+      )!;
 
       for (const invoice of [retrieved, listed]) {
         expect(idsOf(invoice.lines.data)).toEqual(idsOf(full.lines.data.slice(0, 10)));
@@ -220,17 +232,29 @@ describe('StripeEmulator billing objects: lists and retrieve', () => {
     expect(response.status).toBe(200);
     expect(typeof body.lines.data[0].pricing.unit_amount_decimal).toBe('string');
     expect(typeof body.lines.data[0].quantity_decimal).toBe('string');
-    const price = (await (await fetch(`${emulator.url}/v1/prices?limit=1`, { headers: { Authorization: 'Bearer sk_test_raw' } })).json()) as { data: { unit_amount_decimal: unknown }[] };
+    const price = (await (
+      await fetch(`${emulator.url}/v1/prices?limit=1`, { headers: { Authorization: 'Bearer sk_test_raw' } })
+    ).json()) as { data: { unit_amount_decimal: unknown }[] };
     expect(typeof price.data[0].unit_amount_decimal).toBe('string');
   });
 
   it('reports counts per type on the control channel, and pages ids of any type', async () => {
-    const stats = (await (await fetch(`${emulator.url}/_emulator/stats`)).json()) as { objects: Record<string, number>; subscriptions: number };
-    const subscriptions = (await (await fetch(`${emulator.url}/_emulator/objects/ids?type=subscription&offset=5&limit=3`)).json()) as { data: string[] };
+    const stats = (await (await fetch(`${emulator.url}/_emulator/stats`)).json()) as {
+      objects: Record<string, number>;
+      subscriptions: number;
+    };
+    const subscriptions = (await (await fetch(`${emulator.url}/_emulator/objects/ids?type=subscription&offset=5&limit=3`)).json()) as {
+      data: string[];
+    };
     const unknown = await fetch(`${emulator.url}/_emulator/objects/ids?type=coupon`);
 
     expect(stats.objects).toEqual(
-      Object.fromEntries((['subscription', 'customer', 'product', 'price', 'invoice', 'payment_intent', 'charge', 'refund'] as const).map((type) => [type, emulator.listObjectIds(type).length])),
+      Object.fromEntries(
+        (['subscription', 'customer', 'product', 'price', 'invoice', 'payment_intent', 'charge', 'refund'] as const).map((type) => [
+          type,
+          emulator.listObjectIds(type).length,
+        ]),
+      ),
     );
     expect(stats.subscriptions).toBe(160);
     const listed = await stripe.subscriptions.list({ status: 'all', limit: 8 });

@@ -11,7 +11,15 @@ import {
   type ObjectEntry,
   type ObjectType,
 } from './emulator.kinds.js';
-import { type ChildListOrder, type CreatedRange, type Page, type PageQuery, pageOfChildren, SortedList, windowOf } from './emulator.list.js';
+import {
+  type ChildListOrder,
+  type CreatedRange,
+  type Page,
+  type PageQuery,
+  pageOfChildren,
+  SortedList,
+  windowOf,
+} from './emulator.list.js';
 
 /*
  * One generic store for the billing objects: every entry, a full object or a compact generated
@@ -117,7 +125,7 @@ export class ObjectStore {
   put(object: BillingObject): void {
     if (!isObjectType(object.object)) throw new TypeError(`putObject: not an object the emulator stores: ${String(object.object)}`);
     // Through JSON, not structuredClone: objects from the SDK hold Decimal instances, whose toJSON gives the wire string.
-    const entry = new StoredObject(JSON.parse(JSON.stringify(object)));
+    const entry = new StoredObject(JSON.parse(JSON.stringify(object)) as BillingObject);
     this.remove(object.object, object.id);
     const shelf = this.shelves[object.object];
     shelf.byId.set(entry.id, entry);
@@ -133,7 +141,10 @@ export class ObjectStore {
   /** Adds the entries whose ids no object has or had, as a catalog that several seeds share. */
   addIfAbsent(type: ObjectType, entries: ObjectEntry[]): void {
     const shelf = this.shelves[type];
-    this.add(type, entries.filter((entry) => !shelf.byId.has(entry.id) && !shelf.deleted.has(entry.id)));
+    this.add(
+      type,
+      entries.filter((entry) => !shelf.byId.has(entry.id) && !shelf.deleted.has(entry.id)),
+    );
   }
 
   /** Adds generated entries, whose ids must be new. */

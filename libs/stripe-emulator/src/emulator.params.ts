@@ -48,7 +48,7 @@ export function missingParam(param: string) {
 /** Resolves bracketed names into nested hashes; `a[]=x` appends to `a`. */
 export function formOf(params: URLSearchParams): Form {
   // Without a prototype, so that a key such as `__proto__` is just a key.
-  const form: Form = Object.create(null);
+  const form = Object.create(null) as Form;
   for (const [name, value] of params) {
     const path = name.split('[').map((part, index) => (index === 0 ? part : part.replace(/\]$/, '')));
     let node = form;

@@ -119,7 +119,8 @@ export function payInvoice(id: string, params: URLSearchParams, context: WriteCo
   const changes = current.status === 'draft' ? finalize(current, context) : [];
   const invoice = changes.length > 0 ? last<Stripe.Invoice>(changes) : current;
   const outOfBand = toBoolean(text(form, 'paid_out_of_band') ?? 'false', 'paid_out_of_band');
-  if (invoice.amount_remaining === 0 || outOfBand) return { changes: [...changes, { object: markPaid(invoice, now, false), event: 'invoice.paid' }] };
+  if (invoice.amount_remaining === 0 || outOfBand)
+    return { changes: [...changes, { object: markPaid(invoice, now, false), event: 'invoice.paid' }] };
 
   const known = objects.intentOf(invoice.id);
   let intent = known === undefined ? undefined : objects.get('payment_intent', known);
@@ -148,8 +149,17 @@ export function payInvoice(id: string, params: URLSearchParams, context: WriteCo
   const charge = newCharge(invoice, intent, paymentMethod, decline, context);
   const attempted = { ...intent, latest_charge: charge.id, payment_method: decline ? null : paymentMethod };
   if (decline) {
-    const failed: Stripe.PaymentIntent = { ...attempted, last_payment_error: paymentError(decline, charge.id), status: 'requires_payment_method' };
-    const unpaid: Stripe.Invoice = { ...invoice, attempt_count: invoice.attempt_count + 1, attempted: true, next_payment_attempt: now + 3 * DAY };
+    const failed: Stripe.PaymentIntent = {
+      ...attempted,
+      last_payment_error: paymentError(decline, charge.id),
+      status: 'requires_payment_method',
+    };
+    const unpaid: Stripe.Invoice = {
+      ...invoice,
+      attempt_count: invoice.attempt_count + 1,
+      attempted: true,
+      next_payment_attempt: now + 3 * DAY,
+    };
     changes.push(
       { object: charge, event: 'charge.failed' },
       { object: failed, event: 'payment_intent.payment_failed', pays: invoice.id },
@@ -157,7 +167,12 @@ export function payInvoice(id: string, params: URLSearchParams, context: WriteCo
     );
     return { changes, declined: cardDeclined(decline, charge.id, failed) };
   }
-  const succeeded: Stripe.PaymentIntent = { ...attempted, amount_received: attempted.amount, last_payment_error: null, status: 'succeeded' };
+  const succeeded: Stripe.PaymentIntent = {
+    ...attempted,
+    amount_received: attempted.amount,
+    last_payment_error: null,
+    status: 'succeeded',
+  };
   const paid = markPaid(invoice, now, true);
   changes.push(
     { object: charge, event: 'charge.succeeded' },
@@ -265,7 +280,8 @@ export function createRefund(params: URLSearchParams, { objects, now }: WriteCon
     );
   }
   const reason = text(form, 'reason') ?? null;
-  if (reason !== null && !REFUND_REASONS.includes(reason)) throw invalidRequest(`Invalid reason: must be one of ${REFUND_REASONS.join(', ')}`, 'reason');
+  if (reason !== null && !REFUND_REASONS.includes(reason))
+    throw invalidRequest(`Invalid reason: must be one of ${REFUND_REASONS.join(', ')}`, 'reason');
   const refund: Stripe.Refund = {
     ...refundTemplate,
     id: newId(objects, 'refund', 're'),
@@ -278,12 +294,16 @@ export function createRefund(params: URLSearchParams, { objects, now }: WriteCon
     metadata: mergeMetadata({}, form, 'metadata'),
     payment_intent: idOf(charge.payment_intent),
     payment_method: charge.payment_method,
-    reason: reason as Stripe.Refund.Reason | null,
+    reason: reason,
   };
   const refunded = charge.amount_refunded + amount;
   const updated: Stripe.Charge = { ...charge, amount_refunded: refunded, refunded: refunded === charge.amount };
   return [
     { object: refund, event: 'refund.created' },
-    { object: updated, event: 'charge.refunded', previous: { amount_refunded: charge.amount_refunded, ...(updated.refunded && { refunded: false }) } },
+    {
+      object: updated,
+      event: 'charge.refunded',
+      previous: { amount_refunded: charge.amount_refunded, ...(updated.refunded && { refunded: false }) },
+    },
   ];
 }

@@ -48,7 +48,7 @@ export interface Route {
 export interface RouteContext {
   accounts: AccountRegistry;
   webhooks: WebhookDispatcher;
-  now(): number;
+  now: () => number;
 }
 
 const STATUSES: readonly Stripe.Subscription.Status[] = [
@@ -105,7 +105,10 @@ function priceLookup({ objects, catalog }: AccountData): PriceLookup {
     }
     if (!price.active) throw invalidRequest('The price specified is inactive. This field only accepts active prices.', param);
     if (price.type !== 'recurring') {
-      throw invalidRequest('The price specified is set to `type=one_time` but this field only accepts prices with `type=recurring`.', param);
+      throw invalidRequest(
+        'The price specified is set to `type=one_time` but this field only accepts prices with `type=recurring`.',
+        param,
+      );
     }
     return { price, plan: planOf(price) };
   };

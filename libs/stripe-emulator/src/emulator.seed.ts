@@ -276,7 +276,13 @@ function resolveOptions(options: SeedOptions) {
     throw new RangeError(`seed: extraCustomers must be an integer within 0..${PER_BATCH}`);
   }
   const [minInvoices, maxInvoices] = invoices;
-  if (!Number.isInteger(minInvoices) || !Number.isInteger(maxInvoices) || minInvoices < 0 || maxInvoices < minInvoices || maxInvoices >= MAX_INVOICES) {
+  if (
+    !Number.isInteger(minInvoices) ||
+    !Number.isInteger(maxInvoices) ||
+    minInvoices < 0 ||
+    maxInvoices < minInvoices ||
+    maxInvoices >= MAX_INVOICES
+  ) {
     throw new RangeError(`seed: invoicesPerSubscription must be integers [min, max] with 0 <= min <= max < ${MAX_INVOICES}`);
   }
   if (!(refundShare >= 0 && refundShare <= 1)) throw new RangeError('seed: refundShare must be within 0..1');
@@ -296,12 +302,25 @@ export interface GeneratedSubscriptions {
  * before (in any account), `catalog` the account's catalog.
  */
 export function generateSubscriptions(options: SeedOptions, batchIndex: number, catalog = ''): GeneratedSubscriptions {
-  const { subscriptions, seed, minItems, maxItems, denseShare, canceledShare, customers, extraCustomers, invoices, refundShare, now } = resolveOptions(options);
+  const { subscriptions, seed, minItems, maxItems, denseShare, canceledShare, customers, extraCustomers, invoices, refundShare, now } =
+    resolveOptions(options);
   if (batchIndex >= MAX_BATCHES) throw new RangeError(`seed: at most ${MAX_BATCHES} seed calls per emulator`);
   const random = prng(Math.imul(seed, 0x9e3779b1) ^ batchIndex);
-  const batch: SeedBatch = { index: batchIndex, catalog, seed, now, minItems, maxItems, denseShare, invoices, refundShare, extraCustomers, records: [] };
+  const batch: SeedBatch = {
+    index: batchIndex,
+    catalog,
+    seed,
+    now,
+    minItems,
+    maxItems,
+    denseShare,
+    invoices,
+    refundShare,
+    extraCustomers,
+    records: [],
+  };
   const customerIds = Array.from({ length: Math.min(customers, Math.max(subscriptions, 1)) }, () => makeId('cus', 14, random));
-  const firstSubscriptions: (SeededSubscription | undefined)[] = new Array(customerIds.length).fill(undefined);
+  const firstSubscriptions = new Array<SeededSubscription | undefined>(customerIds.length).fill(undefined);
   let previousCreated: number | undefined;
   for (let i = 0; i < subscriptions; i++) {
     const status = random() < canceledShare ? 'canceled' : pick(random, LIVE_STATUSES);
@@ -338,7 +357,11 @@ function periodAt(anchor: number, interval: Interval, moment: number): [number, 
   return [start, end];
 }
 
-const CURRENCIES = [['usd', 70], ['eur', 20], ['gbp', 10]] as const;
+const CURRENCIES = [
+  ['usd', 70],
+  ['eur', 20],
+  ['gbp', 10],
+] as const;
 const MONTHLY_AMOUNTS = [900, 1900, 2900, 4900, 9900, 500, 1500, 25000];
 const PRODUCT_CATALOG_SIZE = 20;
 /** Most items of a dense subscription: Stripe's limit. */
@@ -381,7 +404,9 @@ function shiftedId(id: string, start: number, catalog: string): string {
   }
   const codes: number[] = [];
   for (let i = 0; i < id.length; i++) {
-    codes.push(i < start ? id.charCodeAt(i) : ALPHANUMERIC.charCodeAt((DIGIT_OF[id.charCodeAt(i)] + shift[(i - start) % shift.length]) % BASE));
+    codes.push(
+      i < start ? id.charCodeAt(i) : ALPHANUMERIC.charCodeAt((DIGIT_OF[id.charCodeAt(i)] + shift[(i - start) % shift.length]) % BASE),
+    );
   }
   return String.fromCharCode.apply(null, codes);
 }
@@ -418,7 +443,15 @@ export function planOf(price: Stripe.Price): Stripe.Plan {
  */
 const platformPrices = new Map<string, CatalogPrice>();
 
-function makePrice(id: string, product: string, interval: Interval, currency: string, amount: number, created: number, catalog: string): CatalogPrice {
+function makePrice(
+  id: string,
+  product: string,
+  interval: Interval,
+  currency: string,
+  amount: number,
+  created: number,
+  catalog: string,
+): CatalogPrice {
   const price: Stripe.Price = {
     ...priceTemplate,
     id,
@@ -526,9 +559,15 @@ export function renderSeeded(record: SeededSubscription): Stripe.Subscription {
     cancel_at: cancelAt,
     cancel_at_period_end: cancelAtPeriodEnd,
     canceled_at: canceledAt,
-    cancellation_details: canceledAt === null
-      ? subscriptionTemplate.cancellation_details
-      : { comment: null, feedback: CANCELLATION_FEEDBACK[between(random, 0, CANCELLATION_FEEDBACK.length - 1)], feedback_option: null, reason: 'cancellation_requested' },
+    cancellation_details:
+      canceledAt === null
+        ? subscriptionTemplate.cancellation_details
+        : {
+            comment: null,
+            feedback: CANCELLATION_FEEDBACK[between(random, 0, CANCELLATION_FEEDBACK.length - 1)],
+            feedback_option: null,
+            reason: 'cancellation_requested',
+          },
     collection_method: sendInvoice ? 'send_invoice' : 'charge_automatically',
     created,
     currency,

@@ -35,8 +35,37 @@ import {
 const HOUR = 3600;
 /** The account the generated links (hosted invoices, receipts) point into. */
 const ACCOUNT = 'acct_1EmuLat0rAcc0unt';
-const FIRST_NAMES = ['Ada', 'Alan', 'Grace', 'Linus', 'Margaret', 'Dennis', 'Barbara', 'Ken', 'Frances', 'Edsger', 'Hedy', 'Tim', 'Radia', 'Donald'];
-const LAST_NAMES = ['Lovelace', 'Turing', 'Hopper', 'Torvalds', 'Hamilton', 'Ritchie', 'Liskov', 'Thompson', 'Allen', 'Dijkstra', 'Lamarr', 'Perlman', 'Knuth'];
+const FIRST_NAMES = [
+  'Ada',
+  'Alan',
+  'Grace',
+  'Linus',
+  'Margaret',
+  'Dennis',
+  'Barbara',
+  'Ken',
+  'Frances',
+  'Edsger',
+  'Hedy',
+  'Tim',
+  'Radia',
+  'Donald',
+];
+const LAST_NAMES = [
+  'Lovelace',
+  'Turing',
+  'Hopper',
+  'Torvalds',
+  'Hamilton',
+  'Ritchie',
+  'Liskov',
+  'Thompson',
+  'Allen',
+  'Dijkstra',
+  'Lamarr',
+  'Perlman',
+  'Knuth',
+];
 const EMAIL_DOMAINS = ['example.com', 'example.org', 'example.net'];
 
 interface Identity {

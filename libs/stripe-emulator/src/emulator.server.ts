@@ -1,7 +1,12 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type Stripe from 'stripe';
-import { NetworkConditions, type StripeEmulatorFailures, type StripeEmulatorLatency, type StripeEmulatorRateLimit } from './emulator.conditions.js';
+import {
+  NetworkConditions,
+  type StripeEmulatorFailures,
+  type StripeEmulatorLatency,
+  type StripeEmulatorRateLimit,
+} from './emulator.conditions.js';
 import type { AccountData } from './emulator.account-data.js';
 import { AccountControls, StripeEmulatorAccount } from './emulator.account-controls.js';
 import { createAccountRoutes } from './emulator.account-routes.js';
@@ -118,7 +123,9 @@ function apiKeyOf(request: IncomingMessage): string | undefined {
 
 function errorAnswer(error: unknown): Answer {
   const failure =
-    error instanceof EmulatorError ? error : new EmulatorError(500, { type: 'api_error', message: `Stripe emulator failure: ${String(error)}` });
+    error instanceof EmulatorError
+      ? error
+      : new EmulatorError(500, { type: 'api_error', message: `Stripe emulator failure: ${String(error)}` });
   return { status: failure.status, body: { error: failure.body }, headers: failure.headers };
 }
 
@@ -271,7 +278,8 @@ export class StripeEmulator extends AccountControls {
   }
 
   private authorize(id: string, authorized: boolean): Stripe.Event {
-    if (!this.accounts.authorize(id, authorized)) throw new Error(`Account '${id}' is already ${authorized ? 'authorized' : 'deauthorized'}`);
+    if (!this.accounts.authorize(id, authorized))
+      throw new Error(`Account '${id}' is already ${authorized ? 'authorized' : 'deauthorized'}`);
     const type = authorized ? 'account.application.authorized' : 'account.application.deauthorized';
     return structuredClone(this.accounts.dataOf(id).emit(type, this.accounts.application, { id: null, idempotency_key: null }));
   }
@@ -406,7 +414,9 @@ export class StripeEmulator extends AccountControls {
       const account = this.accounts.forHeader(accountHeader, maskedKey);
       if (!match || match.route.method !== method) throw unrecognizedUrl(method, url.pathname);
       if (match.route.platformOnly && account.connected) {
-        throw invalidRequest(`${key} is served to the platform only: send it without the Stripe-Account header (the emulator's connected accounts are not platforms).`);
+        throw invalidRequest(
+          `${key} is served to the platform only: send it without the Stripe-Account header (the emulator's connected accounts are not platforms).`,
+        );
       }
       const params = method === 'POST' ? new URLSearchParams(body) : url.searchParams;
       const idempotencyKey = request.headers['idempotency-key'];
@@ -457,11 +467,15 @@ export class StripeEmulator extends AccountControls {
       }
       const pages: Record<string, (() => { total: number; page: (offset: number, limit: number) => unknown[] }) | undefined> = {
         [`${CONTROL_PREFIX}subscriptions/ids`]: () => ({ total: store.size, page: (offset, limit) => store.idsInListOrder(offset, limit) }),
-        [`${CONTROL_PREFIX}subscriptions/items`]: () => ({ total: store.size, page: (offset, limit) => store.itemIdsInListOrder(offset, limit) }),
+        [`${CONTROL_PREFIX}subscriptions/items`]: () => ({
+          total: store.size,
+          page: (offset, limit) => store.itemIdsInListOrder(offset, limit),
+        }),
         [`${CONTROL_PREFIX}objects/ids`]: () => {
           const type = url.searchParams.get('type') ?? '';
           if (type === 'subscription') return { total: store.size, page: (offset, limit) => store.idsInListOrder(offset, limit) };
-          if (!isObjectType(type)) throw invalidRequest(`Invalid type: must be one of subscription, ${Object.keys(objects.counts()).join(', ')}`, 'type');
+          if (!isObjectType(type))
+            throw invalidRequest(`Invalid type: must be one of subscription, ${Object.keys(objects.counts()).join(', ')}`, 'type');
           return { total: objects.size(type), page: (offset, limit) => objects.idsInListOrder(type, offset, limit) };
         },
         [`${CONTROL_PREFIX}accounts/ids`]: () => {

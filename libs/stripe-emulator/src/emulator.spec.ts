@@ -76,12 +76,17 @@ describe('StripeEmulator', () => {
       const expected = byStatus('canceled', 'incomplete_expired').map((subscription) => subscription.id);
       expect(listed.map((subscription) => subscription.id).sort()).toEqual(expected.sort());
       for (const subscription of listed) expect(subscription.ended_at).toBeGreaterThanOrEqual(subscription.created);
-      for (const subscription of listed.filter((s) => s.status === 'canceled')) expect(subscription.canceled_at).toBe(subscription.ended_at);
+      for (const subscription of listed.filter((s) => s.status === 'canceled'))
+        expect(subscription.canceled_at).toBe(subscription.ended_at);
     });
 
     it('filters by one exact status and rejects an unknown one', async () => {
       const trialing = await listAll(stripe, { status: 'trialing' });
-      expect(trialing.map((subscription) => subscription.id).sort()).toEqual(byStatus('trialing').map((s) => s.id).sort());
+      expect(trialing.map((subscription) => subscription.id).sort()).toEqual(
+        byStatus('trialing')
+          .map((s) => s.id)
+          .sort(),
+      );
       expect(trialing.length).toBeGreaterThan(0);
 
       const error = await rejection(stripe.subscriptions.list({ status: 'sleeping' as Stripe.SubscriptionListParams.Status }));
@@ -322,7 +327,10 @@ describe('StripeEmulator authentication', () => {
 
   it('answers a method the emulator does not serve on a known path with 404, counted under that method', async () => {
     emulator.resetStats();
-    const response = await fetch(`${emulator.url}/v1/subscriptions/sub_x`, { method: 'PUT', headers: { Authorization: 'Bearer sk_test_1' } });
+    const response = await fetch(`${emulator.url}/v1/subscriptions/sub_x`, {
+      method: 'PUT',
+      headers: { Authorization: 'Bearer sk_test_1' },
+    });
 
     expect(response.status).toBe(404);
     const body = (await response.json()) as { error: { message: string } };
@@ -368,7 +376,10 @@ describe('StripeEmulator request accounting and faults', () => {
     const outcomes: string[] = [];
     for (let i = 0; i < 4; i++) {
       await stripe.subscriptions.retrieve(id); // another route: never faulted
-      const error = await stripe.subscriptions.list().then(() => undefined, (e: Stripe.errors.StripeError) => e);
+      const error = await stripe.subscriptions.list().then(
+        () => undefined,
+        (e: Stripe.errors.StripeError) => e,
+      );
       outcomes.push(error ? `${error.statusCode} ${error.type}` : 'ok');
     }
 
@@ -423,8 +434,17 @@ describe('StripeEmulator state changes', () => {
   it('putSubscription adds a full object that list, retrieve and items serve', async () => {
     const template = emulator.getSubscription(emulator.listSubscriptionIds()[0])!;
     const id = 'sub_PutByTheTest0000000001';
-    const items = Array.from({ length: 12 }, (_, i) => ({ ...template.items.data[0], id: `si_PutByTest${String(i).padStart(5, '0')}`, subscription: id }));
-    emulator.putSubscription({ ...template, id, created: NOW + 60, items: { ...template.items, data: items, url: `/v1/subscription_items?subscription=${id}` } });
+    const items = Array.from({ length: 12 }, (_, i) => ({
+      ...template.items.data[0],
+      id: `si_PutByTest${String(i).padStart(5, '0')}`,
+      subscription: id,
+    }));
+    emulator.putSubscription({
+      ...template,
+      id,
+      created: NOW + 60,
+      items: { ...template.items, data: items, url: `/v1/subscription_items?subscription=${id}` },
+    });
 
     const [newest] = (await stripe.subscriptions.list({ limit: 1 })).data;
     expect(newest.id).toBe(id);

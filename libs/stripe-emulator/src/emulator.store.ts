@@ -1,6 +1,15 @@
 import type Stripe from 'stripe';
 import { resourceMissing } from './emulator.errors.js';
-import { type ChildListOrder, type CreatedRange, embeddedList, type Page, type PageQuery, pageOfChildren, SortedList, windowOf } from './emulator.list.js';
+import {
+  type ChildListOrder,
+  type CreatedRange,
+  embeddedList,
+  type Page,
+  type PageQuery,
+  pageOfChildren,
+  SortedList,
+  windowOf,
+} from './emulator.list.js';
 import {
   generateSubscriptions,
   type GeneratedSubscriptions,
@@ -115,7 +124,7 @@ export class SubscriptionStore {
     const { id, created, status, customer } = subscription;
     this.remove(id);
     // Through JSON, not structuredClone: objects from the SDK hold Decimal instances, whose toJSON gives the wire string.
-    const object: Stripe.Subscription = JSON.parse(JSON.stringify(subscription));
+    const object = JSON.parse(JSON.stringify(subscription)) as Stripe.Subscription;
     const entry: StoredSubscription = { id, created, status, customer: typeof customer === 'string' ? customer : customer.id, object };
     this.stored.set(id, entry);
     this.ordered.add(entry);

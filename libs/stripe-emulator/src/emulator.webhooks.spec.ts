@@ -19,7 +19,15 @@ describe('StripeEmulator webhooks', () => {
   beforeEach(async () => {
     receiver = new Receiver();
     await receiver.listen();
-    emulator.setWebhookOptions({ mode: 'immediate', delayMs: 0, duplicateShare: 0, shuffle: false, seed: 1, maxAttempts: 3, retryDelayMs: 1000 });
+    emulator.setWebhookOptions({
+      mode: 'immediate',
+      delayMs: 0,
+      duplicateShare: 0,
+      shuffle: false,
+      seed: 1,
+      maxAttempts: 3,
+      retryDelayMs: 1000,
+    });
     endpoint = emulator.addWebhookEndpoint({ url: receiver.url });
   });
 
@@ -46,9 +54,13 @@ describe('StripeEmulator webhooks', () => {
       expect(event.type).toBe('customer.subscription.created');
       expect((event.data.object as Stripe.Subscription).id).toBe(subscription.id);
       // Pretty-printed, and sent while this delivery was still pending.
-      expect(body).toBe(JSON.stringify({ ...(await stripe.events.retrieve(event.id)), pending_webhooks: 1, lastResponse: undefined }, null, 2));
+      expect(body).toBe(
+        JSON.stringify({ ...(await stripe.events.retrieve(event.id)), pending_webhooks: 1, lastResponse: undefined }, null, 2),
+      );
       expect((await stripe.events.retrieve(event.id)).pending_webhooks).toBe(0);
-      expect(() => stripe.webhooks.constructEvent(body, headers['stripe-signature']!, 'whsec_wrong')).toThrow(Stripe.errors.StripeSignatureVerificationError);
+      expect(() => stripe.webhooks.constructEvent(body, headers['stripe-signature']!, 'whsec_wrong')).toThrow(
+        Stripe.errors.StripeSignatureVerificationError,
+      );
     });
 
     it('signs with the emulator clock, in the format of stripe.webhooks.generateTestHeaderString', async () => {
@@ -61,10 +73,14 @@ describe('StripeEmulator webhooks', () => {
       }
 
       const [{ headers, body }] = receiver.received;
-      expect(headers['stripe-signature']).toBe(stripe.webhooks.generateTestHeaderString({ payload: body, secret: endpoint.secret, timestamp: 1_780_000_000 }));
+      expect(headers['stripe-signature']).toBe(
+        stripe.webhooks.generateTestHeaderString({ payload: body, secret: endpoint.secret, timestamp: 1_780_000_000 }),
+      );
       // The frozen time is long past for the SDK, so only a check without a tolerance passes.
       expect(() => stripe.webhooks.constructEvent(body, headers['stripe-signature']!, endpoint.secret)).toThrow(/tolerance/);
-      expect(stripe.webhooks.constructEvent(body, headers['stripe-signature']!, endpoint.secret, 0).type).toBe('customer.subscription.created');
+      expect(stripe.webhooks.constructEvent(body, headers['stripe-signature']!, endpoint.secret, 0).type).toBe(
+        'customer.subscription.created',
+      );
     });
 
     it('uses a given secret, and sends only the enabled events', async () => {
@@ -90,7 +106,12 @@ describe('StripeEmulator webhooks', () => {
     it('registers endpoints through POST /v1/webhook_endpoints, returning the secret, and deletes them', async () => {
       const created = await stripe.webhookEndpoints.create({ url: receiver.url, enabled_events: ['customer.subscription.created'] });
       try {
-        expect(created).toMatchObject({ object: 'webhook_endpoint', url: receiver.url, enabled_events: ['customer.subscription.created'], status: 'enabled' });
+        expect(created).toMatchObject({
+          object: 'webhook_endpoint',
+          url: receiver.url,
+          enabled_events: ['customer.subscription.created'],
+          status: 'enabled',
+        });
         expect(created.secret).toMatch(/^whsec_/);
         await create();
         await emulator.waitForWebhooks();
@@ -188,7 +209,11 @@ describe('StripeEmulator webhooks', () => {
       const ids = receiver.received.map((received) => received.eventId);
       expect(ids).toHaveLength(4);
       expect(new Set(ids).size).toBe(2);
-      expect(deliveriesOf(ids).map((delivery) => delivery.attempt).sort()).toEqual([1, 1, 2, 2]);
+      expect(
+        deliveriesOf(ids)
+          .map((delivery) => delivery.attempt)
+          .sort(),
+      ).toEqual([1, 1, 2, 2]);
     });
   });
 
@@ -254,7 +279,9 @@ describe('StripeEmulator webhooks', () => {
 
       expect(failed.map((delivery) => delivery.status)).toEqual([200, 500, 200]);
       expect(emulator.pendingWebhooks().map((event) => event.id)).toEqual([second]);
-      expect((await emulator.flushWebhooks()).map((delivery) => [delivery.eventId, delivery.attempt, delivery.status])).toEqual([[second, 2, 200]]);
+      expect((await emulator.flushWebhooks()).map((delivery) => [delivery.eventId, delivery.attempt, delivery.status])).toEqual([
+        [second, 2, 200],
+      ]);
       expect(receiver.received.map((received) => received.eventId)).toEqual([first, second, third, second]);
     });
   });

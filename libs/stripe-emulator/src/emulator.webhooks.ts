@@ -120,12 +120,18 @@ export class WebhookDispatcher {
     if (next.mode !== 'immediate' && next.mode !== 'hold') throw new RangeError(`webhooks: unknown mode ${String(next.mode)}`);
     if (!(next.duplicateShare >= 0 && next.duplicateShare <= 1)) throw new RangeError('webhooks: duplicateShare must be within 0..1');
     if (!(next.delayMs >= 0 && next.retryDelayMs >= 0)) throw new RangeError('webhooks: delays must be >= 0');
-    if (!(Number.isInteger(next.maxAttempts) && next.maxAttempts >= 1)) throw new RangeError('webhooks: maxAttempts must be an integer >= 1');
+    if (!(Number.isInteger(next.maxAttempts) && next.maxAttempts >= 1))
+      throw new RangeError('webhooks: maxAttempts must be an integer >= 1');
     this.options = next;
     if (options.seed !== undefined) this.random = prng(options.seed);
   }
 
-  addEndpoint({ url, secret = makeId('whsec', 32, Math.random), enabledEvents = ['*'], connect = false }: WebhookEndpointOptions): Endpoint {
+  addEndpoint({
+    url,
+    secret = makeId('whsec', 32, Math.random),
+    enabledEvents = ['*'],
+    connect = false,
+  }: WebhookEndpointOptions): Endpoint {
     if (!URL.canParse(url)) throw new TypeError(`Invalid webhook URL: ${url}`);
     const endpoint: Endpoint = {
       id: makeId('we', 24, Math.random),
@@ -228,12 +234,14 @@ export class WebhookDispatcher {
   private send(target: Target, delayMs: number, twice: boolean): void {
     if (this.abort.signal.aborted) return;
     this.busy++;
-    const timer = setTimeout(async () => {
+    const timer = setTimeout(() => {
       this.timers.delete(timer);
-      const delivery = await this.deliver(target);
-      if (delivery && !isSuccess(delivery.status) && target.attempts < this.options.maxAttempts) this.send(target, this.options.retryDelayMs, twice);
-      else if (delivery && isSuccess(delivery.status) && twice) this.send(target, 0, false);
-      this.settle();
+      void this.deliver(target).then((delivery) => {
+        if (delivery && !isSuccess(delivery.status) && target.attempts < this.options.maxAttempts)
+          this.send(target, this.options.retryDelayMs, twice);
+        else if (delivery && isSuccess(delivery.status) && twice) this.send(target, 0, false);
+        this.settle();
+      });
     }, delayMs);
     this.timers.add(timer);
   }

@@ -26,7 +26,15 @@ export type PriceLookup = (id: string, param: string) => CatalogPrice;
 
 const DAY = 86_400;
 const ITEM_PARAMS = ['items[n][price]', 'items[n][quantity]'];
-const CREATE_PARAMS = allowedParams('customer', ...ITEM_PARAMS, 'metadata', 'metadata[*]', 'trial_period_days', 'trial_end', 'cancel_at_period_end');
+const CREATE_PARAMS = allowedParams(
+  'customer',
+  ...ITEM_PARAMS,
+  'metadata',
+  'metadata[*]',
+  'trial_period_days',
+  'trial_end',
+  'cancel_at_period_end',
+);
 const UPDATE_PARAMS = allowedParams(
   ...ITEM_PARAMS,
   'items[n][id]',
@@ -95,7 +103,8 @@ function checkItems(items: Stripe.SubscriptionItem[], currency: string): void {
   if (items.length === 0) throw invalidRequest('A subscription needs at least one item.', 'items');
   const prices = new Set<string>();
   for (const { price } of items) {
-    if (price.currency !== currency) throw invalidRequest(`All prices on a subscription must have the same currency (${currency}).`, 'items');
+    if (price.currency !== currency)
+      throw invalidRequest(`All prices on a subscription must have the same currency (${currency}).`, 'items');
     if (prices.has(price.id)) throw invalidRequest(`Cannot add multiple subscription items with the same price: ${price.id}`, 'items');
     prices.add(price.id);
   }
@@ -130,7 +139,12 @@ function applyCancelAtPeriodEnd(subscription: Stripe.Subscription, form: Form, n
   subscription.cancellation_details = { ...subscription.cancellation_details!, reason: cancel ? 'cancellation_requested' : null };
 }
 
-export function createSubscription(params: URLSearchParams, now: number, isTaken: (id: string) => boolean, priceOf: PriceLookup): Stripe.Subscription {
+export function createSubscription(
+  params: URLSearchParams,
+  now: number,
+  isTaken: (id: string) => boolean,
+  priceOf: PriceLookup,
+): Stripe.Subscription {
   checkParams(params, CREATE_PARAMS);
   const form = formOf(params);
   const customer = text(form, 'customer');
@@ -164,7 +178,12 @@ export function createSubscription(params: URLSearchParams, now: number, isTaken
   return subscription;
 }
 
-export function updateSubscription(current: Stripe.Subscription, params: URLSearchParams, now: number, priceOf: PriceLookup): Stripe.Subscription {
+export function updateSubscription(
+  current: Stripe.Subscription,
+  params: URLSearchParams,
+  now: number,
+  priceOf: PriceLookup,
+): Stripe.Subscription {
   checkParams(params, UPDATE_PARAMS);
   const form = formOf(params);
   if (current.status === 'canceled' && Object.keys(form).some((name) => name !== 'metadata' && name !== 'expand')) {
@@ -188,7 +207,7 @@ function pauseCollectionOf(pause: Form): Stripe.Subscription.PauseCollection {
   }
   const resumesAt = text(pause, 'resumes_at', 'pause_collection[resumes_at]');
   return {
-    behavior: behavior as Stripe.Subscription.PauseCollection.Behavior,
+    behavior: behavior,
     resumes_at: resumesAt ? toInteger(resumesAt, 'pause_collection[resumes_at]') : null,
   };
 }

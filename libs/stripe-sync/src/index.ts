@@ -2,7 +2,12 @@
 export { StripeSyncModule, STRIPE_SYNC_ENTITIES } from './stripe-sync.module.js';
 export { STRIPE_CLIENT } from './stripe-sync.constants.js';
 export { StripeSyncOptionsError } from './stripe-sync.options.js';
-export type { StripeClientSettings, StripeSyncModuleExtras, StripeSyncModuleOptions, StripeSyncSchedule } from './interfaces/stripe-sync-options.interface.js';
+export type {
+  StripeClientSettings,
+  StripeSyncModuleExtras,
+  StripeSyncModuleOptions,
+  StripeSyncSchedule,
+} from './interfaces/stripe-sync-options.interface.js';
 export { InjectStripeClient } from './stripe/stripe.decorators.js';
 export { StripeReader, type StripePage, type StripeParams } from './stripe/stripe-reader.js';
 
@@ -35,7 +40,16 @@ export {
   type StripeRequestOutcome,
 } from './metrics/stripe-sync.telemetry.js';
 export { MirroredStripeObject } from './persistence/mirrored-stripe-object.js';
-export { IdColumn, TimestampColumn, JsonColumn, AmountColumn, CodeColumn, TextColumn, FlagColumn, ReferenceTo } from './persistence/mirror.columns.js';
+export {
+  IdColumn,
+  TimestampColumn,
+  JsonColumn,
+  AmountColumn,
+  CodeColumn,
+  TextColumn,
+  FlagColumn,
+  ReferenceTo,
+} from './persistence/mirror.columns.js';
 export type { MirrorEntity, MirrorRow } from './persistence/mirror-entity.interface.js';
 export { toRaw } from './objects/stripe-values.js';
 export { StripeFields } from './objects/stripe-fields.js';

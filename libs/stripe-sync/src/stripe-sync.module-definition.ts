@@ -38,7 +38,10 @@ export const {
       ...definition,
       global: extras.isGlobal,
       // Every built-in entity, mirrored or not, so that their relations resolve; the tables of a type not mirrored stay empty.
-      imports: [...(definition.imports ?? []), TypeOrmModule.forFeature([...new Set([...entitiesOf([...Object.values(BUILT_IN_OBJECTS), ...objects]), ...BOOKKEEPING_ENTITIES])])],
+      imports: [
+        ...(definition.imports ?? []),
+        TypeOrmModule.forFeature([...new Set([...entitiesOf([...Object.values(BUILT_IN_OBJECTS), ...objects]), ...BOOKKEEPING_ENTITIES])]),
+      ],
       controllers: [
         ...objects.map((object) => routedAt(`${prefix}/${object.resource}`, mirrorControllerOf(object))),
         routedAt(`${prefix}/events`, StripeEventsController),
@@ -58,7 +61,7 @@ function actionProviders(objects: MirroredObjectDefinition[]): Provider[] {
     provide: object.service,
     inject: [getDataSourceToken(), MirrorWriter, StripeReader, StripeAccounts, FullSyncService, STRIPE_SYNC_OPTIONS],
     useFactory: (...[dataSource, writer, reader, accounts, fullSync, options]: ActionContext[keyof ActionContext][]) =>
-      new object.service(object, { dataSource, writer, reader, accounts, fullSync, options } as ActionContext),
+      new object.service(object, { dataSource, writer, reader, accounts, fullSync, options }),
   }));
   const ordered = parentsFirst(objects);
   const mirrored: Provider = {

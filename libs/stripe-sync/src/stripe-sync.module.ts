@@ -16,11 +16,7 @@ import { StripeSyncScheduler } from './scheduling/stripe-sync.scheduler.js';
 import { pageBudgetProvider, stripeClientProvider } from './stripe/stripe-client.provider.js';
 import { StripeReader } from './stripe/stripe-reader.js';
 import { STRIPE_CLIENT, STRIPE_SYNC_OPTIONS } from './stripe-sync.constants.js';
-import {
-  STRIPE_SYNC_MODULE_OPTIONS,
-  STRIPE_SYNC_OPTIONS_TYPE,
-  StripeSyncConfigurableModule,
-} from './stripe-sync.module-definition.js';
+import { STRIPE_SYNC_MODULE_OPTIONS, STRIPE_SYNC_OPTIONS_TYPE, StripeSyncConfigurableModule } from './stripe-sync.module-definition.js';
 import { resolveStripeSyncOptions, StripeSyncOptionsError } from './stripe-sync.options.js';
 import { StripeEventHandlers } from './webhooks/stripe-event-handlers.js';
 import { StripeEventsService } from './webhooks/stripe-events.service.js';

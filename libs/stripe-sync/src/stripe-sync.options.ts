@@ -57,7 +57,7 @@ export function resolveStripeSyncOptions(options: StripeSyncModuleOptions | unde
     throw new StripeSyncOptionsError('guard', 'must be a guard instance (an object with canActivate)');
   }
   if ('cron' in options) {
-    throw new StripeSyncOptionsError('cron', "was replaced by schedule: { catchUp, fullSync } (or schedule: false)");
+    throw new StripeSyncOptionsError('cron', 'was replaced by schedule: { catchUp, fullSync } (or schedule: false)');
   }
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 100) {
     throw new StripeSyncOptionsError('concurrency', 'must be an integer from 1 to 100');
@@ -77,7 +77,10 @@ export function resolveStripeSyncOptions(options: StripeSyncModuleOptions | unde
     connect !== false &&
     (typeof connect !== 'object' ||
       connect === null ||
-      !(connect.accounts === 'all' || (Array.isArray(connect.accounts) && connect.accounts.every((id) => typeof id === 'string' && /^acct_[A-Za-z0-9]+$/.test(id)))))
+      !(
+        connect.accounts === 'all' ||
+        (Array.isArray(connect.accounts) && connect.accounts.every((id) => typeof id === 'string' && /^acct_[A-Za-z0-9]+$/.test(id)))
+      ))
   ) {
     throw new StripeSyncOptionsError('connect', "must be false, { accounts: 'all' } or { accounts: ['acct_…', …] }");
   }
@@ -89,7 +92,8 @@ export function resolveStripeSyncOptions(options: StripeSyncModuleOptions | unde
     throw new StripeSyncOptionsError('requestsPerSecond', 'must be a number of requests per second (0: no pacing)');
   }
   if (typeof pastDueIsActive !== 'boolean') throw new StripeSyncOptionsError('pastDueIsActive', 'must be true or false');
-  if (!Number.isInteger(jsonBodyLimit) || jsonBodyLimit < 1024) throw new StripeSyncOptionsError('jsonBodyLimit', 'must be a number of bytes, at least 1024');
+  if (!Number.isInteger(jsonBodyLimit) || jsonBodyLimit < 1024)
+    throw new StripeSyncOptionsError('jsonBodyLimit', 'must be a number of bytes, at least 1024');
   return {
     apiKey,
     stripe,
@@ -124,14 +128,20 @@ function resolveSchedule(schedule: StripeSyncModuleOptions['schedule']): Resolve
     }
   }
   if (typeof resolved.timeZone !== 'string' || !isTimeZone(resolved.timeZone)) {
-    throw new StripeSyncOptionsError('schedule.timeZone', `must be an IANA time zone such as "UTC" or "Europe/Paris", got ${JSON.stringify(resolved.timeZone)}`);
+    throw new StripeSyncOptionsError(
+      'schedule.timeZone',
+      `must be an IANA time zone such as "UTC" or "Europe/Paris", got ${JSON.stringify(resolved.timeZone)}`,
+    );
   }
   return resolved;
 }
 
 function signingSecrets(option: string, value: string | string[] | undefined): string[] {
   const secrets = value === undefined ? [] : [value].flat();
-  if ((value !== undefined && secrets.length === 0) || secrets.some((secret) => typeof secret !== 'string' || !secret.startsWith('whsec_'))) {
+  if (
+    (value !== undefined && secrets.length === 0) ||
+    secrets.some((secret) => typeof secret !== 'string' || !secret.startsWith('whsec_'))
+  ) {
     throw new StripeSyncOptionsError(option, 'must be a signing secret (whsec_…) or a list of them');
   }
   return secrets;
@@ -146,7 +156,10 @@ export function resolveObjects(objects: StripeSyncModuleExtras['objects']): Mirr
   const definitions = objects.map((object) => {
     if (typeof object !== 'string') return object;
     if (!Object.hasOwn(BUILT_IN_OBJECTS, object)) {
-      throw new StripeSyncOptionsError('objects', `names an unknown type "${object}" (built-in: ${Object.keys(BUILT_IN_OBJECTS).join(', ')})`);
+      throw new StripeSyncOptionsError(
+        'objects',
+        `names an unknown type "${object}" (built-in: ${Object.keys(BUILT_IN_OBJECTS).join(', ')})`,
+      );
     }
     return BUILT_IN_OBJECTS[object];
   });
@@ -156,7 +169,11 @@ export function resolveObjects(objects: StripeSyncModuleExtras['objects']): Mirr
       if (typeof definition !== 'object' || definition === null || !definition[key]) {
         throw new StripeSyncOptionsError('objects', 'must hold type names or declarations made with defineMirroredObject');
       }
-      if (seen.has(definition[key])) throw new StripeSyncOptionsError('objects', `has two types with the ${key} ${String((definition[key] as { name?: string }).name ?? definition[key])}`);
+      if (seen.has(definition[key]))
+        throw new StripeSyncOptionsError(
+          'objects',
+          `has two types with the ${key} ${String((definition[key] as { name?: string }).name ?? definition[key])}`,
+        );
       seen.add(definition[key]);
     }
   }

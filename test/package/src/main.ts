@@ -45,7 +45,9 @@ try {
   const listed = await call<{ data: object[] }>('GET', '/stripe/subscriptions?limit=5');
   const resynced = await app.get(SubscriptionActionService).syncByIds(ids.slice(0, 3));
   if (stored !== ids.length || listed.data.length !== 5 || resynced.synced.length !== 3) {
-    throw new Error(`mirrored ${stored} subscriptions of ${ids.length}, listed ${listed.data.length} of 5, resynced ${resynced.synced.length} of 3`);
+    throw new Error(
+      `mirrored ${stored} subscriptions of ${ids.length}, listed ${listed.data.length} of 5, resynced ${resynced.synced.length} of 3`,
+    );
   }
   console.log(`package check: ${run.seen} objects synced, ${stored} subscriptions mirrored, the routes and the injected service answer`);
 } finally {

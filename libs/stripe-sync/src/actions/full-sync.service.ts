@@ -70,7 +70,11 @@ export class FullSyncService {
    * Starts (or resumes) one run of every type in `platform` and of the `connected` accounts. With `account`, the
    * run is one connected account's, and `platform` its types.
    */
-  startWholeAccount(platform: Source[], connected: ConnectedAccounts | null = null, account: string | null = null): Promise<StartedSyncAll> {
+  startWholeAccount(
+    platform: Source[],
+    connected: ConnectedAccounts | null = null,
+    account: string | null = null,
+  ): Promise<StartedSyncAll> {
     return this.open(platform, WHOLE_ACCOUNT, async () => {
       const parent = (await this.resumed(WHOLE_ACCOUNT, account))?.run ?? (await this.runs.startParent(WHOLE_ACCOUNT, account));
       return { run: parent, complete: (leases) => this.completeWholeAccount(parent, platform, leases, connected) };
@@ -123,7 +127,9 @@ export class FullSyncService {
 
   /** The unfinished run of the source's type and account, resumed, or a new one. */
   private async stateOf(source: Source, parentRunId: string | null): Promise<RunState> {
-    const state = (await this.resumed(source.objectName, source.runAccount)) ?? (await this.runs.start(source.objectName, parentRunId, source.runAccount));
+    const state =
+      (await this.resumed(source.objectName, source.runAccount)) ??
+      (await this.runs.start(source.objectName, parentRunId, source.runAccount));
     if (parentRunId) state.run.parentRunId = parentRunId;
     return state;
   }
@@ -146,7 +152,9 @@ export class FullSyncService {
     connected: ConnectedAccounts | null,
   ): Promise<SyncAllSummary> {
     const completed = new Map(
-      (await this.runs.children(parent.id)).filter((run) => run.status === 'completed').map((run) => [`${run.object}:${run.account ?? ''}`, run]),
+      (await this.runs.children(parent.id))
+        .filter((run) => run.status === 'completed')
+        .map((run) => [`${run.object}:${run.account ?? ''}`, run]),
     );
     let failure: unknown;
     // The other types and accounts still run: each sweeps only what its own completed run did not see.
@@ -169,7 +177,11 @@ export class FullSyncService {
 
     const runAccount = async ({ account, sources }: AccountSources): Promise<AccountSyncSummary> => {
       const runs = await Promise.all(sources.map((source) => runType(source, null)));
-      return accountSummary(account, runs.filter((run) => run !== null), sources.length);
+      return accountSummary(
+        account,
+        runs.filter((run) => run !== null),
+        sources.length,
+      );
     };
     let accounts: AccountSources[] = [];
     const connectedDone = async (): Promise<AccountSyncSummary[]> => {
@@ -206,11 +218,14 @@ export class FullSyncService {
     const tally = new RequestTally();
     tally.count = run.requests;
     const startedAt = performance.now();
-    const ended = (status: 'completed' | 'failed') => this.telemetry.report('runEnded', source.objectName, status, (performance.now() - startedAt) / 1000);
+    const ended = (status: 'completed' | 'failed') =>
+      this.telemetry.report('runEnded', source.objectName, status, (performance.now() - startedAt) / 1000);
     this.telemetry.report('runStarted', source.objectName);
     try {
       await new Backfill(source, this.writer, this.runs, state, tally, this.budget, lease, this.logger).execute();
-      run.softDeleted = await this.writer.sweep(source.tables, run.startedAt, new Date(), source.sweeps, (manager) => lease.check(manager, { extend: true }));
+      run.softDeleted = await this.writer.sweep(source.tables, run.startedAt, new Date(), source.sweeps, (manager) =>
+        lease.check(manager, { extend: true }),
+      );
     } catch (error) {
       ended('failed');
       await this.recordFailure(run, error, [lease]);
@@ -226,7 +241,9 @@ export class FullSyncService {
 
   /** Marks the run failed, unless another instance took it over: the run row is then its to write. */
   private async recordFailure(run: StripeSyncRun, error: unknown, leases: SyncLease[]): Promise<void> {
-    this.logger.error(`Full sync ${run.id} (${run.object}) stopped after ${run.seen} objects; nothing was soft-deleted: ${describeError(error)}`);
+    this.logger.error(
+      `Full sync ${run.id} (${run.object}) stopped after ${run.seen} objects; nothing was soft-deleted: ${describeError(error)}`,
+    );
     if (error instanceof LeaseLostError) {
       const takenOver = await Promise.all(leases.map((lease) => lease.takenOver().catch(() => false)));
       if (takenOver.some(Boolean)) return;
@@ -268,7 +285,16 @@ function addUp(parent: StripeSyncRun, summary: Pick<SyncAllSummary, (typeof COUN
 }
 
 function accountSummary(account: string, runs: SyncAllSummary[], types: number): AccountSyncSummary {
-  const summary: AccountSyncSummary = { account, completed: runs.length === types, seen: 0, inserted: 0, updated: 0, softDeleted: 0, restored: 0, requests: 0 };
+  const summary: AccountSyncSummary = {
+    account,
+    completed: runs.length === types,
+    seen: 0,
+    inserted: 0,
+    updated: 0,
+    softDeleted: 0,
+    restored: 0,
+    requests: 0,
+  };
   for (const run of runs) for (const key of COUNTS) summary[key] += run[key];
   return summary;
 }

@@ -1,6 +1,9 @@
 /** The object is not in the mirror (the controller answers 404). */
 export class MirrorObjectNotFoundError extends Error {
-  constructor(readonly objectName: string, readonly id: string) {
+  constructor(
+    readonly objectName: string,
+    readonly id: string,
+  ) {
     super(`No ${objectName} ${id} in the mirror`);
     this.name = 'MirrorObjectNotFoundError';
   }
@@ -31,7 +34,9 @@ export class SyncAlreadyRunningError extends Error {
     readonly objectName: string,
     readonly runId?: string,
   ) {
-    super(`A full sync ${objectName === 'all' ? 'of the whole account' : `of ${objectName}s`} overlaps one already running${runId ? ` (run ${runId})` : ''}`);
+    super(
+      `A full sync ${objectName === 'all' ? 'of the whole account' : `of ${objectName}s`} overlaps one already running${runId ? ` (run ${runId})` : ''}`,
+    );
     this.name = 'SyncAlreadyRunningError';
   }
 }

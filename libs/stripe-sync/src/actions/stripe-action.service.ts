@@ -1,7 +1,7 @@
 import type { DataSource, FindOptionsWhere, Repository } from 'typeorm';
 import type { ResolvedStripeSyncOptions } from '../interfaces/stripe-sync-options.interface.js';
 import type { MirroredChildDefinition, MirroredObjectDefinition } from '../objects/mirrored-object.js';
-import type { MirrorEntity, MirrorRow } from '../persistence/mirror-entity.interface.js';
+import type { MirrorEntity } from '../persistence/mirror-entity.interface.js';
 import type { ChildRows, MirrorRecord, MirrorTables, MirrorWriter } from '../persistence/mirror.writer.js';
 import { describeError, isResourceMissing } from '../stripe/stripe-errors.js';
 import type { StripePage, StripeReader } from '../stripe/stripe-reader.js';
@@ -11,7 +11,14 @@ import type { FullSyncService } from './full-sync.service.js';
 import { InvalidStripeObjectError, MirrorObjectNotFoundError } from './stripe-action.errors.js';
 import { StripeFields } from '../objects/stripe-fields.js';
 import { describeIdPrefixes, stripeIdPattern } from '../http/stripe-id.pipe.js';
-import type { MirrorListQuery, MirrorPage, StartedSyncAll, SyncAllSummary, SyncBatchResult, SyncByIdsResult } from './stripe-action.interfaces.js';
+import type {
+  MirrorListQuery,
+  MirrorPage,
+  StartedSyncAll,
+  SyncAllSummary,
+  SyncBatchResult,
+  SyncByIdsResult,
+} from './stripe-action.interfaces.js';
 import type { BackfillSource, FetchedPage, PageRequest } from './stripe-backfill.js';
 
 /** What every Stripe object has; top-level ones also have `created`. */
@@ -131,7 +138,13 @@ export class StripeActionService<TEntity extends MirrorEntity & { created: Date 
   }
 
   /** Writes (or soft-deletes) the object as observed at `observedAt`; `stale` when the stored row is newer. */
-  private async writeObserved(object: TObject, observedAt: Date, deleted: boolean, written: EventApplication, scope: AccountScope): Promise<EventApplication> {
+  private async writeObserved(
+    object: TObject,
+    observedAt: Date,
+    deleted: boolean,
+    written: EventApplication,
+    scope: AccountScope,
+  ): Promise<EventApplication> {
     if (deleted && !this.isMappable(object)) {
       const result = await this.writer.softDelete(this.tables, object.id, observedAt);
       return result === 'kept' ? 'stale' : 'deleted';
@@ -236,9 +249,9 @@ export class StripeActionService<TEntity extends MirrorEntity & { created: Date 
   }
 
   /** The parent's current (not soft-deleted) children of one child list, oldest first. */
-  findChildren(parentId: string, child: MirroredChildDefinition): Promise<MirrorEntity[]> {
+  findChildren(parentId: string, child: MirroredChildDefinition<any, any, any>): Promise<MirrorEntity[]> {
     const qb = this.repository.manager
-      .createQueryBuilder(child.entity, 'child')
+      .createQueryBuilder<MirrorEntity>(child.entity, 'child')
       .where(`child.${child.parentProperty} = :parentId`, { parentId })
       .andWhere('child.deletedAt IS NULL');
     if (qb.expressionMap.mainAlias!.metadata.findColumnWithPropertyName('created')) qb.orderBy('child.created', 'ASC');
@@ -301,7 +314,12 @@ export class StripeActionService<TEntity extends MirrorEntity & { created: Date 
    * the requests counted); without one no request is made and a partial child list is written as partial.
    * `strict` for objects given as data, not sent by Stripe: their fields must also keep to the documented values.
    */
-  protected async toRecord(object: TObject, tally: RequestTally | null, scope: AccountScope, strict = false): Promise<MirrorRecord<TEntity>> {
+  protected async toRecord(
+    object: TObject,
+    tally: RequestTally | null,
+    scope: AccountScope,
+    strict = false,
+  ): Promise<MirrorRecord<TEntity>> {
     const read = new StripeFields(object as unknown as Record<string, unknown>, strict);
     const children: ChildRows[] = [];
     for (const [i, child] of (this.definition.children ?? []).entries()) {
@@ -315,17 +333,30 @@ export class StripeActionService<TEntity extends MirrorEntity & { created: Date 
         complete: !hasMore || tally !== null,
       });
     }
-    const row = this.definition.toRow(object, read, children.map((set) => set.rows)) as MirrorRow<TEntity>;
+    const row = this.definition.toRow(
+      object,
+      read,
+      children.map((set) => set.rows),
+    );
     return { row, children };
   }
 
-  private async listChildren(child: MirroredChildDefinition, parentId: string, tally: RequestTally, scope: AccountScope): Promise<unknown[]> {
+  private async listChildren(
+    child: MirroredChildDefinition<any, any, any>,
+    parentId: string,
+    tally: RequestTally,
+    scope: AccountScope,
+  ): Promise<unknown[]> {
     const { path, params } = child.list(parentId);
     const entries: { id: string }[] = [];
     let startingAfter: string | undefined;
     do {
       tally.count++;
-      const page = await this.stripe.list<{ id: string }>(path, { ...params, limit: PAGE_SIZE, starting_after: startingAfter }, scope.header);
+      const page = await this.stripe.list<{ id: string }>(
+        path,
+        { ...params, limit: PAGE_SIZE, starting_after: startingAfter },
+        scope.header,
+      );
       entries.push(...page.data);
       startingAfter = page.has_more ? page.data.at(-1)?.id : undefined;
     } while (startingAfter);
@@ -347,7 +378,10 @@ export class StripeActionService<TEntity extends MirrorEntity & { created: Date 
       throw new InvalidStripeObjectError(`${field}.object`, `must be "${this.objectName}"`);
     }
     if (typeof fields.id !== 'string' || fields.id.length > 255 || !(prefixes ? stripeIdPattern(prefixes) : ANY_ID).test(fields.id)) {
-      throw new InvalidStripeObjectError(`${field}.id`, `must be a Stripe ${this.objectName} id${prefixes ? ` (${describeIdPrefixes(prefixes)}…)` : ''} of at most 255 characters`);
+      throw new InvalidStripeObjectError(
+        `${field}.id`,
+        `must be a Stripe ${this.objectName} id${prefixes ? ` (${describeIdPrefixes(prefixes)}…)` : ''} of at most 255 characters`,
+      );
     }
     if (fields.deleted === true) return;
     const invalid = typeof fields.created === 'number' ? (this.definition.invalidField?.(fields) ?? null) : 'created';

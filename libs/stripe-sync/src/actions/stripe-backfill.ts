@@ -149,14 +149,22 @@ export class Backfill<TEntity extends MirrorEntity> {
         }
       }
     } finally {
-      // A page fetched for a run that stopped is dropped, and its place given back.
-      void next?.then(({ release }) => release(), () => undefined);
+      // A page fetched for a run that stopped is dropped, and its place given back; the run ends once its requests have.
+      await next?.then(
+        ({ release }) => release(),
+        () => undefined,
+      );
     }
   }
 
   /** The slice's next page, fetched once the budget has room; its place is held until the page is written. */
   private async fetch(slice: StripeSyncSlice): Promise<HeldPage<TEntity>> {
     const release = await this.budget.take();
+    // A run that stopped while this page waited for room asks Stripe for nothing more.
+    if (this.failure !== undefined || this.lease.lost) {
+      release();
+      throw this.failure ?? this.lease.lost;
+    }
     try {
       const request = { startingAfter: slice.cursor ?? undefined, createdGte: slice.createdGte, createdLt: slice.createdLt };
       return { page: await this.source.fetchPage(request, this.tally), release };

@@ -70,7 +70,9 @@ export class StripeMirrorQuery {
 
   /** Subscriptions that give access now: `active` and `trialing` (and `past_due` with the option `pastDueIsActive`). */
   async activeSubscriptions(customerId: string, options: ForAccount = {}): Promise<CustomerSubscription[]> {
-    return (await this.customerSubscriptions(customerId, options)).filter((subscription) => this.activeStatuses.includes(subscription.status));
+    return (await this.customerSubscriptions(customerId, options)).filter((subscription) =>
+      this.activeStatuses.includes(subscription.status),
+    );
   }
 
   /** Whether the customer has an active subscription (to this product, price or lookup key, if given). */

@@ -40,7 +40,10 @@ export class StripeSyncService {
     return this.fullSync.startWholeAccount(
       this.actions.map((action) => action.sourceFor(platform)),
       this.accounts.connect
-        ? { listedBy: accountObjects.name, sources: async () => Promise.all((await this.connectedAccountIds()).map((account) => this.sourcesOf(account))) }
+        ? {
+            listedBy: accountObjects.name,
+            sources: async () => Promise.all((await this.connectedAccountIds()).map((account) => this.sourcesOf(account))),
+          }
         : null,
     );
   }

@@ -55,7 +55,8 @@ export class StripeSyncHealthIndicator {
       runningRunId: runs.running?.parentRunId ?? runs.running?.id ?? null,
       objects,
     };
-    if (ageSeconds === null) return indicator.down({ ...data, message: `No full sync has completed yet${never.length ? ` (${never.join(', ')})` : ''}` });
+    if (ageSeconds === null)
+      return indicator.down({ ...data, message: `No full sync has completed yet${never.length ? ` (${never.join(', ')})` : ''}` });
     if (ageSeconds > maxAgeSeconds) return indicator.down({ ...data, message: `The last full sync completed ${ageSeconds} s ago` });
     return indicator.up(data);
   }
@@ -64,7 +65,11 @@ export class StripeSyncHealthIndicator {
   private async mirroredTypes(): Promise<string[]> {
     const mirror = this.mirror();
     if (mirror) return mirror.actions.map((action) => action.objectName);
-    const objects = await this.runs.createQueryBuilder('run').select('DISTINCT run.object', 'object').where("run.object <> 'all'").getRawMany<{ object: string }>();
+    const objects = await this.runs
+      .createQueryBuilder('run')
+      .select('DISTINCT run.object', 'object')
+      .where("run.object <> 'all'")
+      .getRawMany<{ object: string }>();
     return objects.map((row) => row.object);
   }
 
@@ -79,7 +84,10 @@ export class StripeSyncHealthIndicator {
   private async latestRuns() {
     const types = await this.mirroredTypes();
     const completed = await Promise.all(
-      types.map(async (type) => [type, await this.runs.findOne({ where: { object: type, status: 'completed' }, order: { finishedAt: 'DESC' } })] as const),
+      types.map(
+        async (type) =>
+          [type, await this.runs.findOne({ where: { object: type, status: 'completed' }, order: { finishedAt: 'DESC' } })] as const,
+      ),
     );
     const running = await this.runs.findOne({ where: { status: 'running' }, order: { startedAt: 'DESC' } });
     return { completed, running };

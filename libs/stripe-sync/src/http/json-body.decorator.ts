@@ -1,4 +1,11 @@
-import { createParamDecorator, type ExecutionContext, type PipeTransform, type Type, UnsupportedMediaTypeException, ValidationPipe } from '@nestjs/common';
+import {
+  createParamDecorator,
+  type ExecutionContext,
+  type PipeTransform,
+  type Type,
+  UnsupportedMediaTypeException,
+  ValidationPipe,
+} from '@nestjs/common';
 import type { ValidationError } from 'class-validator';
 import { type ErrorDetail, InvalidInputException } from './stripe-sync-errors.filter.js';
 
@@ -14,8 +21,10 @@ const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
  */
 export const JsonBody = createParamDecorator((_: unknown, context: ExecutionContext) => {
   const request = context.switchToHttp().getRequest<{ headers: Record<string, unknown>; body?: unknown }>();
-  const type = String(request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
-  if (type !== 'application/json') throw new UnsupportedMediaTypeException(`The body must be JSON (Content-Type: application/json), not ${type || 'missing'}`);
+  const header = request.headers['content-type'];
+  const type = (typeof header === 'string' ? header : '').split(';')[0].trim().toLowerCase();
+  if (type !== 'application/json')
+    throw new UnsupportedMediaTypeException(`The body must be JSON (Content-Type: application/json), not ${type || 'missing'}`);
   const problem = jsonShapeProblem(request.body);
   if (problem) throw new InvalidInputException([problem]);
   return request.body;

@@ -60,7 +60,12 @@ export const AccountQuery = () => Query('account', new AccountPipe());
 export const SyncAllDocs = (summary: string) =>
   ApiDocs((swagger) => [
     swagger.ApiOperation({ summary }),
-    swagger.ApiQuery({ name: 'wait', required: false, type: 'boolean', description: 'false: answer 202 with the run id at once (default true)' }),
+    swagger.ApiQuery({
+      name: 'wait',
+      required: false,
+      type: 'boolean',
+      description: 'false: answer 202 with the run id at once (default true)',
+    }),
     swagger.ApiOkResponse({ description: 'The run completed', schema: runSummarySchema }),
     swagger.ApiAcceptedResponse({ description: '?wait=false: the run started', schema: startedRunSchema }),
     swagger.ApiConflictResponse({ description: 'A full sync of the same objects is under way (its runId)', schema: errorSchema }),
@@ -69,7 +74,15 @@ export const SyncAllDocs = (summary: string) =>
   ]);
 
 const AccountQueryDocs = (what: string) =>
-  ApiDocs(({ ApiQuery }) => [ApiQuery({ name: 'account', required: false, type: 'string', pattern: '^acct_[A-Za-z0-9_]+$', description: `The connected account ${what}; absent: the platform's own` })]);
+  ApiDocs(({ ApiQuery }) => [
+    ApiQuery({
+      name: 'account',
+      required: false,
+      type: 'string',
+      pattern: '^acct_[A-Za-z0-9_]+$',
+      description: `The connected account ${what}; absent: the platform's own`,
+    }),
+  ]);
 
 /** The tag, bearer scheme and error answers of the admin routes. */
 export const AdminDocs = (tag: string) => ApiDocs((swagger) => [swagger.ApiTags(tag), swagger.ApiBearerAuth(), ...adminErrors(swagger)]);
@@ -86,8 +99,12 @@ export function mirrorControllerOf(definition: MirroredObjectDefinition): Type {
   const children = (definition.children ?? []).map((child) => ({ field: child.field, entity: describeRows(child.entity) }));
   const Row = describeRows(definition.entity);
   const name = definition.name;
-  const idParam = ApiDocs(({ ApiParam }) => [ApiParam({ name: 'id', description: `A Stripe ${name} id`, example: `${definition.idPrefixes[0]}_1Nv0FGQ9RKHgCVdK` })]);
-  const notFound = ApiDocs(({ ApiNotFoundResponse }) => [ApiNotFoundResponse({ description: `No ${name} with this id in the mirror`, schema: errorSchema })]);
+  const idParam = ApiDocs(({ ApiParam }) => [
+    ApiParam({ name: 'id', description: `A Stripe ${name} id`, example: `${definition.idPrefixes[0]}_1Nv0FGQ9RKHgCVdK` }),
+  ]);
+  const notFound = ApiDocs(({ ApiNotFoundResponse }) => [
+    ApiNotFoundResponse({ description: `No ${name} with this id in the mirror`, schema: errorSchema }),
+  ]);
 
   @Controller()
   @UseGuards(StripeSyncAdminGuard)
@@ -151,10 +168,18 @@ export function mirrorControllerOf(definition: MirroredObjectDefinition): Type {
     /** The row with its `raw`, and its current children without theirs. */
     @Get(':id')
     @ApiDocs(({ ApiOperation, ApiOkResponse }) => [
-      ApiOperation({ summary: `One mirrored ${name}, with raw${children.length ? ` and its ${children.map((child) => child.field).join(', ')}` : ''}` }),
+      ApiOperation({
+        summary: `One mirrored ${name}, with raw${children.length ? ` and its ${children.map((child) => child.field).join(', ')}` : ''}`,
+      }),
       ApiOkResponse({
         schema: {
-          allOf: [refTo(Row), { type: 'object', properties: Object.fromEntries(children.map((child) => [child.field, { type: 'array', items: refTo(child.entity) }])) }],
+          allOf: [
+            refTo(Row),
+            {
+              type: 'object',
+              properties: Object.fromEntries(children.map((child) => [child.field, { type: 'array', items: refTo(child.entity) }])),
+            },
+          ],
         },
       }),
     ])
@@ -162,7 +187,11 @@ export function mirrorControllerOf(definition: MirroredObjectDefinition): Type {
     @notFound
     async get(@Param('id', IdPipe) id: string) {
       const row = await this.action.findOne(id);
-      const children = await Promise.all((definition.children ?? []).map(async (child) => [child.field, (await this.action.findChildren(id, child)).map(withoutRaw)]));
+      const children = await Promise.all(
+        (definition.children ?? []).map(
+          async (child) => [child.field, (await this.action.findChildren(id, child)).map(withoutRaw)] as const,
+        ),
+      );
       return { ...(row as object), ...Object.fromEntries(children) };
     }
 

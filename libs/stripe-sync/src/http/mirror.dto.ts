@@ -30,7 +30,7 @@ export const MAX_BATCH_SIZE = 1000;
 type PropertyDecorators = PropertyDecorator[];
 
 function declare(target: Type, property: string, decorators: PropertyDecorators): void {
-  for (const decorator of decorators) decorator(target.prototype, property);
+  for (const decorator of decorators) decorator(target.prototype as object, property);
 }
 
 /** Names a class made per type (`CustomersSyncByIdsBody`), so that each is a model of its own in the OpenAPI document. */
@@ -46,7 +46,7 @@ export function pascalCase(resource: string): string {
 function booleanQuery(name: string): PropertyDecorators {
   return [
     IsOptional(),
-    Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value)),
+    Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value)),
     IsBoolean({ message: `${name} must be true or false` }),
     documented({ type: 'boolean', required: false }),
   ];
@@ -77,7 +77,12 @@ export function syncByIdsBodyOf(definition: MirroredObjectDefinition): Type {
   class SyncByIdsBody {
     ids: string[];
   }
-  declare(SyncByIdsBody, 'ids', [IsArray(), ArrayNotEmpty(), ArrayMaxSize(MAX_IDS_PER_REQUEST), ...idOf('ids', definition.name, definition.idPrefixes, true)]);
+  declare(SyncByIdsBody, 'ids', [
+    IsArray(),
+    ArrayNotEmpty(),
+    ArrayMaxSize(MAX_IDS_PER_REQUEST),
+    ...idOf('ids', definition.name, definition.idPrefixes, true),
+  ]);
   return named(SyncByIdsBody, definition, 'SyncByIdsBody');
 }
 
@@ -91,7 +96,13 @@ export function syncBatchBodyOf(definition: MirroredObjectDefinition): Type {
     ArrayNotEmpty(),
     ArrayMaxSize(MAX_BATCH_SIZE),
     IsObject({ each: true, message: `each value in batch must be a Stripe ${definition.name} object` }),
-    documented({ type: 'array', items: { type: 'object', additionalProperties: true }, minItems: 1, maxItems: MAX_BATCH_SIZE, description: `Stripe ${definition.name} objects` }),
+    documented({
+      type: 'array',
+      items: { type: 'object', additionalProperties: true },
+      minItems: 1,
+      maxItems: MAX_BATCH_SIZE,
+      description: `Stripe ${definition.name} objects`,
+    }),
   ]);
   return named(SyncBatchBody, definition, 'SyncBatchBody');
 }

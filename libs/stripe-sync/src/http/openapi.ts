@@ -17,10 +17,10 @@ const swagger: Swagger | undefined = await import('@nestjs/swagger').catch((erro
 
 /** Applies the OpenAPI decorators `describe` picks from @nestjs/swagger, when the app has it. */
 export function ApiDocs(describe: (swagger: Swagger) => readonly unknown[]): ClassDecorator & MethodDecorator & PropertyDecorator {
-  return ((target: object, key?: string | symbol, descriptor?: PropertyDescriptor) => {
+  return (target: object, key?: string | symbol, descriptor?: PropertyDescriptor) => {
     if (!swagger) return;
     for (const decorator of describe(swagger)) (decorator as AnyDecorator)(target, key, descriptor);
-  }) as ClassDecorator & MethodDecorator & PropertyDecorator;
+  };
 }
 
 /** The schema of a property of a body or query, for `ApiProperty`. */
@@ -40,9 +40,9 @@ export function describeRows(entity: Type): Type {
   if (!swagger || described.has(entity)) return entity;
   described.add(entity);
   const targets: object[] = [];
-  for (let target: object = entity; target !== Function.prototype; target = Object.getPrototypeOf(target)) targets.push(target);
+  for (let target: object = entity; target !== Function.prototype; target = Object.getPrototypeOf(target) as object) targets.push(target);
   for (const column of getMetadataArgsStorage().filterColumns(targets as Type[])) {
-    swagger.ApiProperty(columnSchema(column))(entity.prototype, column.propertyName);
+    swagger.ApiProperty(columnSchema(column))(entity.prototype as object, column.propertyName);
   }
   return entity;
 }
@@ -61,7 +61,12 @@ function columnSchema({ options, mode, propertyName }: ColumnMetadataArgs): Sche
     case 'bigint':
       return { ...common, type: 'integer', format: 'int64' };
     case 'json':
-      return { ...common, type: 'object', additionalProperties: true, ...(propertyName === 'raw' ? { description: 'The object as Stripe sent it (GET …/:id only)' } : {}) };
+      return {
+        ...common,
+        type: 'object',
+        additionalProperties: true,
+        ...(propertyName === 'raw' ? { description: 'The object as Stripe sent it (GET …/:id only)' } : {}),
+      };
     default:
       return { ...common, type: 'string', ...(options.length ? { maxLength: Number(options.length) } : {}) };
   }
@@ -80,7 +85,11 @@ export const errorSchema: SchemaObject = {
     message: { type: 'string', example: 'limit must not be greater than 100' },
     details: {
       type: 'array',
-      items: { type: 'object', required: ['field', 'problem'], properties: { field: { type: 'string', example: 'limit' }, problem: { type: 'string' } } },
+      items: {
+        type: 'object',
+        required: ['field', 'problem'],
+        properties: { field: { type: 'string', example: 'limit' }, problem: { type: 'string' } },
+      },
     },
     runId: { type: 'string', format: 'uuid', description: 'The run under way (409 of a full sync)' },
   },
@@ -91,7 +100,19 @@ const writeCounts = { seen: count, inserted: count, updated: count, softDeleted:
 /** `SyncAllSummary`: of one type, or of the whole account (`object: 'all'`) with each type's and account's. */
 export const runSummarySchema: SchemaObject = {
   type: 'object',
-  required: ['runId', 'object', 'seen', 'inserted', 'updated', 'softDeleted', 'restored', 'requests', 'startedAt', 'finishedAt', 'durationMs'],
+  required: [
+    'runId',
+    'object',
+    'seen',
+    'inserted',
+    'updated',
+    'softDeleted',
+    'restored',
+    'requests',
+    'startedAt',
+    'finishedAt',
+    'durationMs',
+  ],
   properties: {
     runId: { type: 'string', format: 'uuid' },
     object: { type: 'string', example: 'customer' },
@@ -108,7 +129,11 @@ export const runSummarySchema: SchemaObject = {
   },
 };
 
-export const startedRunSchema: SchemaObject = { type: 'object', required: ['runId'], properties: { runId: { type: 'string', format: 'uuid' } } };
+export const startedRunSchema: SchemaObject = {
+  type: 'object',
+  required: ['runId'],
+  properties: { runId: { type: 'string', format: 'uuid' } },
+};
 
 export const syncByIdsResultSchema: SchemaObject = {
   type: 'object',
@@ -124,7 +149,14 @@ export const syncBatchResultSchema: SchemaObject = { type: 'object', required: [
 
 export const eventsCatchUpSchema: SchemaObject = {
   type: 'object',
-  properties: { seen: count, processed: count, ignored: count, duplicates: count, requests: count, cursor: { type: 'string', nullable: true } },
+  properties: {
+    seen: count,
+    processed: count,
+    ignored: count,
+    duplicates: count,
+    requests: count,
+    cursor: { type: 'string', nullable: true },
+  },
 };
 
 export const webhookReceiptSchema: SchemaObject = {
@@ -159,7 +191,11 @@ export const customerSubscriptionsSchema: SchemaObject = {
                 id: { type: 'string' },
                 quantity: { type: 'integer', nullable: true },
                 price: { type: 'object', nullable: true, additionalProperties: true },
-                product: { type: 'object', nullable: true, properties: { id: { type: 'string' }, name: { type: 'string', nullable: true } } },
+                product: {
+                  type: 'object',
+                  nullable: true,
+                  properties: { id: { type: 'string' }, name: { type: 'string', nullable: true } },
+                },
               },
             },
           },

@@ -72,7 +72,12 @@ function captureBodies(prefix: string, jsonLimit: number) {
 }
 
 function isJson(request: IncomingMessage): boolean {
-  return String(request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase() === 'application/json';
+  return (
+    String(request.headers['content-type'] ?? '')
+      .split(';')[0]
+      .trim()
+      .toLowerCase() === 'application/json'
+  );
 }
 
 function reply(response: ServerResponse, statusCode: number, message: string, details?: StripeSyncErrorBody['details']): void {

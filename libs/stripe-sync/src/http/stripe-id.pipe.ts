@@ -18,7 +18,9 @@ export class AccountPipe implements PipeTransform<unknown, string | undefined> {
   transform(value: unknown): string | undefined {
     if (value === undefined) return undefined;
     if (typeof value !== 'string' || value.length > 255 || !this.pattern.test(value)) {
-      throw new InvalidInputException([{ field: 'account', problem: 'must be a Stripe account id (acct_ followed by letters, digits or _)' }]);
+      throw new InvalidInputException([
+        { field: 'account', problem: 'must be a Stripe account id (acct_ followed by letters, digits or _)' },
+      ]);
     }
     return value;
   }

@@ -51,7 +51,8 @@ export class StripeSyncErrorsFilter implements ExceptionFilter {
 
   private toBody(error: unknown, host: ArgumentsHost): StripeSyncErrorBody {
     if (error instanceof InvalidInputException) return shape(400, error.message, { details: error.details });
-    if (error instanceof InvalidStripeObjectError) return shape(400, error.message, { details: [{ field: error.field, problem: error.problem }] });
+    if (error instanceof InvalidStripeObjectError)
+      return shape(400, error.message, { details: [{ field: error.field, problem: error.problem }] });
     if (error instanceof MirrorObjectNotFoundError) return shape(404, error.message);
     if (error instanceof SyncAlreadyRunningError) return shape(409, error.message, error.runId ? { runId: error.runId } : {});
     if (error instanceof LeaseLostError) return shape(409, error.message);
@@ -74,7 +75,7 @@ function messageOf(error: HttpException): string {
   const response = error.getResponse();
   if (typeof response === 'string') return response;
   const message = (response as { message?: unknown }).message;
-  return Array.isArray(message) ? message.join('; ') : String(message ?? error.message);
+  return Array.isArray(message) ? message.join('; ') : typeof message === 'string' ? message : error.message;
 }
 
 export function describeProblem({ field, problem }: ErrorDetail): string {

@@ -42,7 +42,9 @@ export class StripeSyncController {
   /** The customer's subscriptions, with their items' prices and products, from the mirror alone. */
   @Get('customers/:id/subscriptions')
   @ApiDocs(({ ApiOperation, ApiParam, ApiOkResponse }) => [
-    ApiOperation({ summary: "The customer's subscriptions that are not soft-deleted, with their items' prices and products, from the mirror alone" }),
+    ApiOperation({
+      summary: "The customer's subscriptions that are not soft-deleted, with their items' prices and products, from the mirror alone",
+    }),
     ApiParam({ name: 'id', description: 'A Stripe customer id', example: 'cus_QFB45m3fHFqpsN' }),
     ApiOkResponse({ schema: customerSubscriptionsSchema }),
   ])

@@ -31,7 +31,10 @@ export class SyncRunsController {
   constructor(private readonly runs: SyncRunStore) {}
 
   @Get()
-  @ApiDocs(({ ApiOperation, ApiOkResponse }) => [ApiOperation({ summary: 'The latest full-sync runs' }), ApiOkResponse({ schema: pageOf(StripeSyncRun, false) })])
+  @ApiDocs(({ ApiOperation, ApiOkResponse }) => [
+    ApiOperation({ summary: 'The latest full-sync runs' }),
+    ApiOkResponse({ schema: pageOf(StripeSyncRun, false) }),
+  ])
   async list(@Query(validated(ListRunsQuery)) query: ListRunsQuery) {
     return { data: await this.runs.list(query.limit ?? DEFAULT_RUNS_LISTED) };
   }
@@ -39,7 +42,11 @@ export class SyncRunsController {
   @Get(':id')
   @ApiDocs(({ ApiOperation, ApiOkResponse, ApiNotFoundResponse }) => [
     ApiOperation({ summary: 'One full-sync run with its slices (the created ranges it is listing)' }),
-    ApiOkResponse({ schema: { allOf: [refTo(StripeSyncRun), { type: 'object', properties: { slices: { type: 'array', items: refTo(StripeSyncSlice) } } }] } }),
+    ApiOkResponse({
+      schema: {
+        allOf: [refTo(StripeSyncRun), { type: 'object', properties: { slices: { type: 'array', items: refTo(StripeSyncSlice) } } }],
+      },
+    }),
     ApiNotFoundResponse({ description: 'No run with this id', schema: errorSchema }),
   ])
   async get(@Param('id', new ParseUUIDPipe()) id: string) {

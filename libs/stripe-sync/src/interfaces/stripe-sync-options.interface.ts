@@ -85,8 +85,9 @@ export interface StripeSyncModuleExtras {
 }
 
 /** Options after validation, with every default applied. */
-export interface ResolvedStripeSyncOptions
-  extends Required<Omit<StripeSyncModuleOptions, 'adminToken' | 'guard' | 'webhookSecret' | 'connectWebhookSecret' | 'schedule'>> {
+export interface ResolvedStripeSyncOptions extends Required<
+  Omit<StripeSyncModuleOptions, 'adminToken' | 'guard' | 'webhookSecret' | 'connectWebhookSecret' | 'schedule'>
+> {
   schedule: Required<StripeSyncSchedule>;
   adminToken?: string;
   guard?: CanActivate;

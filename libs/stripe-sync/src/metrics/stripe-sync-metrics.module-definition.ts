@@ -6,7 +6,5 @@ export interface StripeSyncMetricsOptions {
   registry?: Registry;
 }
 
-export const {
-  ConfigurableModuleClass: StripeSyncMetricsConfigurableModule,
-  MODULE_OPTIONS_TOKEN: STRIPE_SYNC_METRICS_OPTIONS,
-} = new ConfigurableModuleBuilder<StripeSyncMetricsOptions>().setClassMethodName('forRoot').build();
+export const { ConfigurableModuleClass: StripeSyncMetricsConfigurableModule, MODULE_OPTIONS_TOKEN: STRIPE_SYNC_METRICS_OPTIONS } =
+  new ConfigurableModuleBuilder<StripeSyncMetricsOptions>().setClassMethodName('forRoot').build();

@@ -44,16 +44,49 @@ export class StripeSyncMetrics implements OnModuleInit, OnModuleDestroy {
       this.reuse(name, () => new Counter<L>({ name, help, labelNames, registers: [this.registry] }));
     const histogram = <L extends string>(name: string, help: string, labelNames: L[], buckets: number[]) =>
       this.reuse(name, () => new Histogram<L>({ name, help, labelNames, buckets, registers: [this.registry] }));
-    this.objectsWritten = counter('stripe_sync_objects_written_total', 'Rows written to the mirror (inserted, updated or seen unchanged), by type', ['object']);
-    this.objectsRestored = counter('stripe_sync_objects_restored_total', 'Soft-deleted rows that Stripe returned again, by type', ['object']);
-    this.objectsSoftDeleted = counter('stripe_sync_objects_soft_deleted_total', 'Rows marked deleted (deletions, sweeps, deauthorized accounts), by type', ['object']);
+    this.objectsWritten = counter(
+      'stripe_sync_objects_written_total',
+      'Rows written to the mirror (inserted, updated or seen unchanged), by type',
+      ['object'],
+    );
+    this.objectsRestored = counter('stripe_sync_objects_restored_total', 'Soft-deleted rows that Stripe returned again, by type', [
+      'object',
+    ]);
+    this.objectsSoftDeleted = counter(
+      'stripe_sync_objects_soft_deleted_total',
+      'Rows marked deleted (deletions, sweeps, deauthorized accounts), by type',
+      ['object'],
+    );
     this.stripeRequests = counter('stripe_sync_stripe_requests_total', 'HTTP requests to Stripe (each attempt), by outcome', ['outcome']);
-    this.stripeRequestDuration = histogram('stripe_sync_stripe_request_duration_seconds', "Stripe's answer time, by outcome", ['outcome'], LATENCY_BUCKETS);
-    this.governorWait = histogram('stripe_sync_governor_wait_seconds', "Time a request waited for its slot in the key's pace", [], WAIT_BUCKETS);
-    this.runs = counter('stripe_sync_runs_total', 'Full syncs of one type (of one account) started, completed or failed', ['object', 'status']);
-    this.runDuration = histogram('stripe_sync_run_duration_seconds', 'Duration of full syncs of one type, by how they ended', ['object', 'status'], RUN_BUCKETS);
+    this.stripeRequestDuration = histogram(
+      'stripe_sync_stripe_request_duration_seconds',
+      "Stripe's answer time, by outcome",
+      ['outcome'],
+      LATENCY_BUCKETS,
+    );
+    this.governorWait = histogram(
+      'stripe_sync_governor_wait_seconds',
+      "Time a request waited for its slot in the key's pace",
+      [],
+      WAIT_BUCKETS,
+    );
+    this.runs = counter('stripe_sync_runs_total', 'Full syncs of one type (of one account) started, completed or failed', [
+      'object',
+      'status',
+    ]);
+    this.runDuration = histogram(
+      'stripe_sync_run_duration_seconds',
+      'Duration of full syncs of one type, by how they ended',
+      ['object', 'status'],
+      RUN_BUCKETS,
+    );
     this.events = counter('stripe_sync_events_total', 'Stripe events received by webhook or catch-up, by what became of them', ['outcome']);
-    this.eventDuration = histogram('stripe_sync_event_duration_seconds', 'Time to record and apply one event, by outcome', ['outcome'], EVENT_BUCKETS);
+    this.eventDuration = histogram(
+      'stripe_sync_event_duration_seconds',
+      'Time to record and apply one event, by outcome',
+      ['outcome'],
+      EVENT_BUCKETS,
+    );
     const rows = this.runRows;
     this.lastCompletedRunAge = this.reuse(
       'stripe_sync_last_completed_run_age_seconds',

@@ -4,7 +4,8 @@ import { Injectable } from '@nestjs/common';
 export type StripeRequestOutcome = 'ok' | 'client_error' | 'rate_limited' | 'server_error' | 'network_error';
 
 /** What became of one event, by webhook or catch-up: how it was applied, or why not. */
-export type StripeEventOutcome = 'applied' | 'stale' | 'refetched' | 'deleted' | 'duplicate' | 'ignored' | 'invalid' | 'failed' | 'bad_signature';
+export type StripeEventOutcome =
+  'applied' | 'stale' | 'refetched' | 'deleted' | 'duplicate' | 'ignored' | 'invalid' | 'failed' | 'bad_signature';
 
 /** What the module reports as it works; every method is optional. Nothing reported carries a secret. */
 export interface StripeSyncTelemetryListener {

@@ -33,7 +33,7 @@ export class StripeFields {
   at(name: string): StripeFields {
     const value = this.object[name];
     if (value !== undefined && value !== null && !isObject(value)) this.refuse(name, 'must be an object');
-    return new StripeFields((value ?? {}) as Record<string, unknown>, this.strict, `${this.path}${name}.`);
+    return new StripeFields(value ?? {}, this.strict, `${this.path}${name}.`);
   }
 
   /** Free text, such as a description or a URL, at most `maxLength` characters when given. */
@@ -64,7 +64,8 @@ export class StripeFields {
     const value = this.read(name);
     if (value === null) return null;
     const id = isObject(value) ? value.id : value;
-    if (typeof id !== 'string' || !ID.test(id)) this.refuse(name, `must be a Stripe id (or an object with one), at most ${ID_LENGTH} characters`);
+    if (typeof id !== 'string' || !ID.test(id))
+      this.refuse(name, `must be a Stripe id (or an object with one), at most ${ID_LENGTH} characters`);
     return id;
   }
 
@@ -116,7 +117,8 @@ export class StripeFields {
   metadata(): Record<string, string> {
     const value = this.read('metadata');
     if (value === null) return {};
-    if (!isObject(value) || Object.values(value).some((entry) => typeof entry !== 'string')) this.refuse('metadata', 'must be a hash of strings');
+    if (!isObject(value) || Object.values(value).some((entry) => typeof entry !== 'string'))
+      this.refuse('metadata', 'must be a hash of strings');
     return value as Record<string, string>;
   }
 

@@ -33,6 +33,7 @@ export const TimestampColumn =
  * those, are `timestamp with time zone`: in the tables it synchronizes, the migrations it generates and the schema
  * it compares. Values are written and read as before (both types take and give a `Date`).
  */
+// eslint-disable-next-line @typescript-eslint/unbound-method -- called below with the driver as `this`
 const normalizeType = PostgresDriver.prototype.normalizeType;
 PostgresDriver.prototype.normalizeType = function (this: PostgresDriver, column: Parameters<typeof normalizeType>[0]) {
   return isTimestampColumn(column) ? 'timestamp with time zone' : normalizeType.call(this, column);

@@ -179,8 +179,17 @@ class PreparedStatements {
   }
 }
 
-function insertValues(table: string, columns: string[], rowCount: number, escape: (name: string) => string, placeholder: (index: number) => string) {
-  const rows = Array.from({ length: rowCount }, (_, row) => `(${columns.map((_, col) => placeholder(row * columns.length + col)).join(', ')})`);
+function insertValues(
+  table: string,
+  columns: string[],
+  rowCount: number,
+  escape: (name: string) => string,
+  placeholder: (index: number) => string,
+) {
+  const rows = Array.from(
+    { length: rowCount },
+    (_, row) => `(${columns.map((_, col) => placeholder(row * columns.length + col)).join(', ')})`,
+  );
   return `INSERT INTO ${table} (${columns.map(escape).join(', ')}) VALUES ${rows.join(', ')}`;
 }
 

@@ -183,7 +183,13 @@ export class MirrorWriter implements OnModuleInit {
       for (const set of record.children) for (const row of set.rows) deleted.add(row);
     }
 
-    await this.upsert(manager, tables.target, records.map((record) => record.row), stamps, deleted);
+    await this.upsert(
+      manager,
+      tables.target,
+      records.map((record) => record.row),
+      stamps,
+      deleted,
+    );
     for (const table of tables.children) {
       const rows: MirrorRow<MirrorEntity>[] = [];
       const completeParentIds: string[] = [];
@@ -203,7 +209,11 @@ export class MirrorWriter implements OnModuleInit {
     // without `raw` counts every row it had.
     const updated = records.filter((record) => {
       const stored = existing.get(record.row.id);
-      return stored !== undefined && stored.deletedAt === null && !(hasRaw && isDeepStrictEqual(stored.raw, (record.row as { raw?: unknown }).raw));
+      return (
+        stored !== undefined &&
+        stored.deletedAt === null &&
+        !(hasRaw && isDeepStrictEqual(stored.raw, (record.row as { raw?: unknown }).raw))
+      );
     }).length;
     return { inserted: ids.length - existing.size, updated, restored };
   }
@@ -313,7 +323,7 @@ export class MirrorWriter implements OnModuleInit {
       for (const row of chunk) {
         const bookkeeping = deleted.has(row) ? gone : live;
         for (const column of meta.columns) {
-          const value = column.propertyName in bookkeeping ? bookkeeping[column.propertyName] : column.getEntityValue(row);
+          const value: unknown = column.propertyName in bookkeeping ? bookkeeping[column.propertyName] : column.getEntityValue(row);
           parameters.push(driver.preparePersistentValue(value, column));
         }
       }
@@ -335,7 +345,10 @@ export class MirrorWriter implements OnModuleInit {
   /** The guarded upsert of `rowCount` rows into the table of `meta`. */
   private upsertSql(meta: EntityMetadata, rowCount: number): string {
     const { driver } = this.dataSource;
-    const table = meta.tablePath.split('.').map((part) => driver.escape(part)).join('.');
+    const table = meta.tablePath
+      .split('.')
+      .map((part) => driver.escape(part))
+      .join('.');
     const columns = meta.columns.map((column) => column.databaseName);
     return this.dialect.guardedUpsert(table, columns, rowCount, this.column(meta, 'id', false), this.column(meta, 'observedAt', false));
   }

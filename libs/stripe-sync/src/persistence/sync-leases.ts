@@ -68,10 +68,12 @@ export class SyncLeases {
       throw lost;
     };
     const heartbeat = setInterval(() => {
-      this.take(name).then(
-        (held) => held || lose(new LeaseLostError(name, 'another instance took it over')),
-        (error: unknown) => lose(new LeaseLostError(name, `it could not be renewed (${describeError(error)})`)),
-      ).catch(() => undefined);
+      this.take(name)
+        .then(
+          (held) => held || lose(new LeaseLostError(name, 'another instance took it over')),
+          (error: unknown) => lose(new LeaseLostError(name, `it could not be renewed (${describeError(error)})`)),
+        )
+        .catch(() => undefined);
     }, RENEW_EVERY_MS);
     heartbeat.unref();
     return {
@@ -83,7 +85,8 @@ export class SyncLeases {
         const now = Date.now();
         if (extend) await this.extend(manager, name, now);
         const lease = await manager.findOneBy(StripeSyncLock, { name });
-        if (lease?.owner !== this.owner) lose(new LeaseLostError(name, `${lease ? lease.owner : 'no instance'} holds it now`, lease?.owner ?? null));
+        if (lease?.owner !== this.owner)
+          lose(new LeaseLostError(name, `${lease ? lease.owner : 'no instance'} holds it now`, lease?.owner ?? null));
         else if (lease.expiresAt.getTime() - now < MIN_REMAINING_MS) lose(new LeaseLostError(name, 'it was not renewed in time'));
       },
       takenOver: async () => {

@@ -59,11 +59,32 @@ export class SyncRunStore {
   }
 
   private newRun(object: string, parentRunId: string | null, account: string | null): StripeSyncRun {
-    return this.runs.create({ id: randomUUID(), object, parentRunId, account, status: 'running', startedAt: new Date(), finishedAt: null, error: null });
+    return this.runs.create({
+      id: randomUUID(),
+      object,
+      parentRunId,
+      account,
+      status: 'running',
+      startedAt: new Date(),
+      finishedAt: null,
+      error: null,
+    });
   }
 
   newSlice(runId: string, createdGte: number, createdLt: number | null): StripeSyncSlice {
-    return this.slices.create({ id: randomUUID(), runId, createdGte, createdLt, cursor: null, cursorCreated: null, done: false, objects: 0, inserted: 0, updated: 0, restored: 0 });
+    return this.slices.create({
+      id: randomUUID(),
+      runId,
+      createdGte,
+      createdLt,
+      cursor: null,
+      cursorCreated: null,
+      done: false,
+      objects: 0,
+      inserted: 0,
+      updated: 0,
+      restored: 0,
+    });
   }
 
   /**
@@ -72,7 +93,11 @@ export class SyncRunStore {
    */
   async saveSlices(manager: EntityManager, slices: StripeSyncSlice[]): Promise<void> {
     // Copies: an upsert writes returned values back into the entities it is given.
-    await manager.upsert(StripeSyncSlice, slices.map((slice) => ({ ...slice })), ['id']);
+    await manager.upsert(
+      StripeSyncSlice,
+      slices.map((slice) => ({ ...slice })),
+      ['id'],
+    );
   }
 
   /** Saves the run's totals (not its status). */

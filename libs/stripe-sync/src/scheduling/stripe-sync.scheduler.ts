@@ -50,7 +50,7 @@ export class StripeSyncScheduler implements OnApplicationBootstrap, OnApplicatio
 
   onApplicationShutdown() {
     for (const [name, job] of this.jobs) {
-      job.stop();
+      void job.stop();
       if (this.registry?.doesExist('cron', name)) this.registry.deleteCronJob(name);
     }
   }

@@ -10,7 +10,10 @@ import { DEFAULT_MAX_RETRIES, GovernedHttpClient, governorFor } from './stripe-r
  * The Stripe client, with every request paced by the key's governor and retried by it `maxNetworkRetries` times
  * (the SDK's own retries are off, so that they do not multiply).
  */
-export function createStripeClient({ apiKey, stripe, requestsPerSecond }: ResolvedStripeSyncOptions, telemetry?: StripeSyncTelemetry): Stripe {
+export function createStripeClient(
+  { apiKey, stripe, requestsPerSecond }: ResolvedStripeSyncOptions,
+  telemetry?: StripeSyncTelemetry,
+): Stripe {
   const { maxNetworkRetries = DEFAULT_MAX_RETRIES, ...settings } = stripe;
   const governor = governorFor(apiKey, requestsPerSecond);
   return new Stripe(apiKey, {

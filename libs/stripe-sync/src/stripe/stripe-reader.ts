@@ -35,7 +35,12 @@ export class StripeReader {
 
   private async get<T>(path: string, params: StripeParams, account: string | null): Promise<T> {
     const query = toQuery(params);
-    return (await this.stripe.rawRequest('GET', query ? `${path}?${query}` : path, undefined, account ? { stripeAccount: account } : undefined)) as T;
+    return (await this.stripe.rawRequest(
+      'GET',
+      query ? `${path}?${query}` : path,
+      undefined,
+      account ? { stripeAccount: account } : undefined,
+    )) as T;
   }
 }
 

@@ -28,7 +28,7 @@ export class StripeEventHandlers implements OnModuleInit {
       return this.scanner.getAllMethodNames(prototype).flatMap((method) => {
         const types = this.reflector.get<string[] | undefined>(STRIPE_EVENT_HANDLER, prototype[method]);
         if (!types) return [];
-        return [{ name: `${instance.constructor.name}.${method}`, types, call: prototype[method].bind(instance) }];
+        return [{ name: `${(instance as object).constructor.name}.${method}`, types, call: prototype[method].bind(instance) }];
       });
     });
   }

@@ -93,7 +93,7 @@ export class StripeEventsService {
       if (LINK_EVENTS.includes(event.type) && account && this.accountAction) {
         outcome = await this.applyLink(event.type, account, event.created);
       } else if (action) {
-        outcome = await action.syncFromEvent(object as never, event.created, event.type, { account });
+        outcome = await action.syncFromEvent(object, event.created, event.type, { account });
         row = await action.findOne(object.id);
       }
       await this.events.update(event.id, { status: outcome ? 'processed' : 'ignored', outcome, processedAt: new Date(), error: null });
@@ -122,11 +122,15 @@ export class StripeEventsService {
     if (type === AUTHORIZED) {
       // As of the event, so that it is not older than the deauthorization it undoes.
       const object = await this.stripe.retrieve<{ id: string; object: string }>(`/v1/accounts/${encodeURIComponent(account)}`);
-      return this.accountAction!.syncFromEvent(object as never, created);
+      return this.accountAction!.syncFromEvent(object, created);
     }
     const at = new Date(created * 1000 + 999);
     await this.writer.softDelete(this.accountAction!.tables, account, at);
-    await this.writer.softDeleteAccount([...new Set(this.actions.values())].map((action) => action.tables), account, at);
+    await this.writer.softDeleteAccount(
+      [...new Set(this.actions.values())].map((action) => action.tables),
+      account,
+      at,
+    );
     return 'deleted';
   }
 
@@ -170,7 +174,13 @@ export class StripeEventsService {
         new Brackets((qb) =>
           qb
             .where('status = :failed', { failed: 'failed' })
-            .orWhere(new Brackets((dead) => dead.where('status = :processing', { processing: 'processing' }).andWhere('claimed_at < :lease', { lease: new Date(now.getTime() - CLAIM_LEASE_MS) }))),
+            .orWhere(
+              new Brackets((dead) =>
+                dead
+                  .where('status = :processing', { processing: 'processing' })
+                  .andWhere('claimed_at < :lease', { lease: new Date(now.getTime() - CLAIM_LEASE_MS) }),
+              ),
+            ),
         ),
       )
       .execute();
@@ -180,8 +190,11 @@ export class StripeEventsService {
   /** The platform's events, then each connected account's (read with its header, each with a cursor of its own). */
   private async catchUp(): Promise<EventsCatchUpSummary> {
     const platform = await this.catchUpFor(null);
-    const accounts = await mapWithConcurrency(await this.mirror.connectedAccountIds(), CATCH_UP_ACCOUNTS_AT_ONCE, (account) => this.catchUpFor(account));
-    for (const part of accounts) for (const key of ['seen', 'processed', 'ignored', 'duplicates', 'requests'] as const) platform[key] += part[key];
+    const accounts = await mapWithConcurrency(await this.mirror.connectedAccountIds(), CATCH_UP_ACCOUNTS_AT_ONCE, (account) =>
+      this.catchUpFor(account),
+    );
+    for (const part of accounts)
+      for (const key of ['seen', 'processed', 'ignored', 'duplicates', 'requests'] as const) platform[key] += part[key];
     return platform;
   }
 
@@ -237,6 +250,6 @@ function isUnixTime(value: unknown): value is number {
 /** What every event must be to be applied; its object is checked by its type's action. */
 function checkEvent(event: Stripe.Event): void {
   if (!isUnixTime(event.created)) throw new InvalidStripeObjectError('event.created', `must be Unix seconds from 0 to ${MAX_UNIX_SECONDS}`);
-  if (event.type.length > MAX_EVENT_TYPE_LENGTH) throw new InvalidStripeObjectError('event.type', `must be at most ${MAX_EVENT_TYPE_LENGTH} characters`);
+  if (event.type.length > MAX_EVENT_TYPE_LENGTH)
+    throw new InvalidStripeObjectError('event.type', `must be at most ${MAX_EVENT_TYPE_LENGTH} characters`);
 }
-

@@ -26,9 +26,12 @@ export class StripeWebhookController {
     swagger.ApiTags('stripe-sync'),
     swagger.ApiOperation({ summary: "Stripe's webhook endpoint: public, authenticated by the event's signature" }),
     swagger.ApiHeader({ name: 'Stripe-Signature', required: true, description: "Stripe's signature of the body (t=…,v1=…)" }),
-    swagger.ApiBody({ description: 'The event, exactly as Stripe sent it', schema: { type: 'object', required: ['id', 'type', 'data'], additionalProperties: true } }),
+    swagger.ApiBody({
+      description: 'The event, exactly as Stripe sent it',
+      schema: { type: 'object', required: ['id', 'type', 'data'], additionalProperties: true },
+    }),
     swagger.ApiOkResponse({ description: 'Applied, or already known', schema: webhookReceiptSchema }),
-    swagger.ApiBadRequestResponse({ description: 'Not signed with the endpoint\'s secret, or not an event', schema: errorSchema }),
+    swagger.ApiBadRequestResponse({ description: "Not signed with the endpoint's secret, or not an event", schema: errorSchema }),
     swagger.ApiInternalServerErrorResponse({ description: 'Applying it failed: Stripe delivers it again', schema: errorSchema }),
   ])
   async receive(@Req() request: { rawBody?: Buffer }, @Headers('stripe-signature') signature: unknown) {

@@ -4,7 +4,10 @@ import { StripeFields } from '../stripe-fields.js';
 import { toRaw } from '../stripe-values.js';
 import type { StripeAccount } from './stripe-account.entity.js';
 
-export function toAccountRow(account: Stripe.Account, read = new StripeFields(account as unknown as Record<string, unknown>)): MirrorRow<StripeAccount> {
+export function toAccountRow(
+  account: Stripe.Account,
+  read = new StripeFields(account as unknown as Record<string, unknown>),
+): MirrorRow<StripeAccount> {
   return {
     id: account.id,
     type: read.code('type'),

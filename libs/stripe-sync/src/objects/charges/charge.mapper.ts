@@ -8,7 +8,10 @@ import type { StripeCharge } from './stripe-charge.entity.js';
 /** `invoice`: API versions before 2025-03-31. */
 export type ChargePayload = Stripe.Charge & { invoice?: string | { id: string } | null };
 
-export function toChargeRow(charge: ChargePayload, read = new StripeFields(charge as unknown as Record<string, unknown>)): MirrorRow<StripeCharge> {
+export function toChargeRow(
+  charge: ChargePayload,
+  read = new StripeFields(charge as unknown as Record<string, unknown>),
+): MirrorRow<StripeCharge> {
   return {
     id: charge.id,
     customerId: read.id('customer'),

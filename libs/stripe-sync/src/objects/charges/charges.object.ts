@@ -17,7 +17,15 @@ export const charges = defineMirroredObject<StripeCharge, ChargePayload>({
   list: { path: '/v1/charges' },
   toRow: toChargeRow,
   // Not `charge.dispute.*` (disputes) nor `charge.refund.updated` (a refund).
-  eventTypes: ['charge.succeeded', 'charge.failed', 'charge.pending', 'charge.captured', 'charge.expired', 'charge.refunded', 'charge.updated'],
+  eventTypes: [
+    'charge.succeeded',
+    'charge.failed',
+    'charge.pending',
+    'charge.captured',
+    'charge.expired',
+    'charge.refunded',
+    'charge.updated',
+  ],
   filters: {
     customer: { property: 'customerId', kind: 'id', prefixes: ['cus'] },
     status: { property: 'status', kind: 'enum', values: CHARGE_STATUSES },

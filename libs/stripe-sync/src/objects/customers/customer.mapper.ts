@@ -4,7 +4,10 @@ import { StripeFields } from '../stripe-fields.js';
 import { toRaw } from '../stripe-values.js';
 import type { StripeCustomer } from './stripe-customer.entity.js';
 
-export function toCustomerRow(customer: Stripe.Customer, read = new StripeFields(customer as unknown as Record<string, unknown>)): MirrorRow<StripeCustomer> {
+export function toCustomerRow(
+  customer: Stripe.Customer,
+  read = new StripeFields(customer as unknown as Record<string, unknown>),
+): MirrorRow<StripeCustomer> {
   return {
     id: customer.id,
     email: read.text('email', 512),

@@ -25,7 +25,10 @@ export type InvoicePayload = Omit<Stripe.Invoice, 'id' | 'lines'> &
   LegacyInvoiceFields & { id: string; lines?: { data: InvoiceLinePayload[]; has_more: boolean } };
 export type InvoiceLinePayload = Omit<Stripe.InvoiceLineItem, keyof LegacyLineFields> & LegacyLineFields;
 
-export function toInvoiceRow(invoice: InvoicePayload, read = new StripeFields(invoice as unknown as Record<string, unknown>)): MirrorRow<StripeInvoice> {
+export function toInvoiceRow(
+  invoice: InvoicePayload,
+  read = new StripeFields(invoice as unknown as Record<string, unknown>),
+): MirrorRow<StripeInvoice> {
   return {
     id: invoice.id,
     customerId: read.id('customer'),

@@ -1,5 +1,13 @@
 import { Column, Entity, Index, type Relation } from 'typeorm';
-import { AmountColumn, CodeColumn, FlagColumn, IdColumn, ReferenceTo, TextColumn, TimestampColumn } from '../../persistence/mirror.columns.js';
+import {
+  AmountColumn,
+  CodeColumn,
+  FlagColumn,
+  IdColumn,
+  ReferenceTo,
+  TextColumn,
+  TimestampColumn,
+} from '../../persistence/mirror.columns.js';
 import { MirroredStripeObject } from '../../persistence/mirrored-stripe-object.js';
 import { StripePrice } from '../prices/stripe-price.entity.js';
 import { StripeInvoice } from './stripe-invoice.entity.js';

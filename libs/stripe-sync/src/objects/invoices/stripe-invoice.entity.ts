@@ -1,5 +1,13 @@
 import { Column, Entity, Index, type Relation } from 'typeorm';
-import { AmountColumn, CodeColumn, FlagColumn, IdColumn, ReferenceTo, TextColumn, TimestampColumn } from '../../persistence/mirror.columns.js';
+import {
+  AmountColumn,
+  CodeColumn,
+  FlagColumn,
+  IdColumn,
+  ReferenceTo,
+  TextColumn,
+  TimestampColumn,
+} from '../../persistence/mirror.columns.js';
 import { MirroredStripeObject } from '../../persistence/mirrored-stripe-object.js';
 import { StripeCustomer } from '../customers/stripe-customer.entity.js';
 import { StripeSubscription } from '../subscriptions/stripe-subscription.entity.js';

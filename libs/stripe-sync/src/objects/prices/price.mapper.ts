@@ -8,7 +8,7 @@ import type { StripePrice } from './stripe-price.entity.js';
 /** Read as Stripe sends it: decimals are strings on the wire. */
 export type PricePayload = Omit<Stripe.Price, 'unit_amount_decimal'> & { unit_amount_decimal: string | null };
 
-export function toPriceRow(price: PricePayload, read = new StripeFields(price as unknown as Record<string, unknown>)): MirrorRow<StripePrice> {
+export function toPriceRow(price: PricePayload, read = new StripeFields(price)): MirrorRow<StripePrice> {
   const recurring = read.at('recurring');
   return {
     id: price.id,

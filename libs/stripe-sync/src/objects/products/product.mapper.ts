@@ -4,7 +4,10 @@ import { StripeFields } from '../stripe-fields.js';
 import { toRaw } from '../stripe-values.js';
 import type { StripeProduct } from './stripe-product.entity.js';
 
-export function toProductRow(product: Stripe.Product, read = new StripeFields(product as unknown as Record<string, unknown>)): MirrorRow<StripeProduct> {
+export function toProductRow(
+  product: Stripe.Product,
+  read = new StripeFields(product as unknown as Record<string, unknown>),
+): MirrorRow<StripeProduct> {
   return {
     id: product.id,
     name: read.text('name'),

@@ -5,7 +5,10 @@ import { StripeFields } from '../stripe-fields.js';
 import { toRaw } from '../stripe-values.js';
 import type { StripeRefund } from './stripe-refund.entity.js';
 
-export function toRefundRow(refund: Stripe.Refund, read = new StripeFields(refund as unknown as Record<string, unknown>)): MirrorRow<StripeRefund> {
+export function toRefundRow(
+  refund: Stripe.Refund,
+  read = new StripeFields(refund as unknown as Record<string, unknown>),
+): MirrorRow<StripeRefund> {
   return {
     id: refund.id,
     chargeId: read.id('charge'),

@@ -1,11 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { loadFixture } from '../../../../../test/support/fixtures.js';
-import {
-  toSubscriptionItemRow,
-  toSubscriptionRow,
-  type SubscriptionItemPayload,
-  type SubscriptionPayload,
-} from './subscription.mapper.js';
+import { toSubscriptionItemRow, toSubscriptionRow, type SubscriptionItemPayload, type SubscriptionPayload } from './subscription.mapper.js';
 
 const at = (seconds: number) => new Date(seconds * 1000);
 

@@ -36,7 +36,10 @@ const MIGRATIONS: Record<StripeSyncDialect, (options: Required<StripeSyncMigrati
  * The migrations that create and update the module's tables on `dialect`, oldest first: add them to the
  * `migrations` of your DataSource, next to your own.
  */
-export function stripeSyncMigrations(dialect: StripeSyncDialect, { storedTimeZone = 'UTC' }: StripeSyncMigrationOptions = {}): MigrationClass[] {
+export function stripeSyncMigrations(
+  dialect: StripeSyncDialect,
+  { storedTimeZone = 'UTC' }: StripeSyncMigrationOptions = {},
+): MigrationClass[] {
   if (!Object.hasOwn(MIGRATIONS, dialect)) {
     throw new Error(`stripeSyncMigrations: dialect must be one of ${Object.keys(MIGRATIONS).join(', ')}, got "${dialect}"`);
   }

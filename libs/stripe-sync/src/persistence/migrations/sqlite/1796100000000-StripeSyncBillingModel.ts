@@ -10,61 +10,79 @@ export class StripeSyncBillingModel1796100000000 implements MigrationInterface {
   name = 'StripeSyncBillingModel1796100000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`CREATE TABLE "stripe_products" ("id" varchar(255) PRIMARY KEY NOT NULL, "account_id" varchar(255), `
-      + `"metadata" json NOT NULL, "raw" json NOT NULL, "deleted_at" datetime(3), "observed_at" datetime(3) NOT NULL, `
-      + `"synced_at" datetime(3) NOT NULL, "name" text, "description" text, "active" boolean, `
-      + `"default_price_id" varchar(255), "tax_code_id" varchar(255), "unit_label" varchar(255), "livemode" boolean, `
-      + `"created" datetime(3) NOT NULL)`);
-    await queryRunner.query(`CREATE TABLE "stripe_prices" ("id" varchar(255) PRIMARY KEY NOT NULL, "account_id" varchar(255), `
-      + `"metadata" json NOT NULL, "raw" json NOT NULL, "deleted_at" datetime(3), "observed_at" datetime(3) NOT NULL, `
-      + `"synced_at" datetime(3) NOT NULL, "product_id" varchar(255), "active" boolean, "currency" varchar(64), `
-      + `"unit_amount" bigint, "unit_amount_decimal" varchar(64), "type" varchar(64), "billing_scheme" varchar(64), `
-      + `"recurring_interval" varchar(64), "recurring_interval_count" integer, "recurring_usage_type" varchar(64), `
-      + `"lookup_key" varchar(255), "nickname" text, "tax_behavior" varchar(64), "livemode" boolean, `
-      + `"created" datetime(3) NOT NULL)`);
-    await queryRunner.query(`CREATE TABLE "stripe_customers" ("id" varchar(255) PRIMARY KEY NOT NULL, "account_id" varchar(255), `
-      + `"metadata" json NOT NULL, "raw" json NOT NULL, "deleted_at" datetime(3), "observed_at" datetime(3) NOT NULL, `
-      + `"synced_at" datetime(3) NOT NULL, "email" varchar(512), "name" varchar(512), "phone" varchar(64), `
-      + `"description" text, "currency" varchar(64), "balance" bigint, "delinquent" boolean, `
-      + `"default_payment_method_id" varchar(255), "invoice_prefix" varchar(64), "livemode" boolean, `
-      + `"created" datetime(3) NOT NULL)`);
-    await queryRunner.query(`CREATE TABLE "stripe_accounts" ("id" varchar(255) PRIMARY KEY NOT NULL, "account_id" varchar(255), `
-      + `"metadata" json NOT NULL, "raw" json NOT NULL, "deleted_at" datetime(3), "observed_at" datetime(3) NOT NULL, `
-      + `"synced_at" datetime(3) NOT NULL, "type" varchar(64), "business_name" varchar(512), "email" varchar(512), `
-      + `"country" varchar(64), "charges_enabled" boolean, "payouts_enabled" boolean, "details_submitted" boolean, `
-      + `"capabilities" json, "created" datetime(3) NOT NULL)`);
-    await queryRunner.query(`CREATE TABLE "stripe_payment_intents" ("id" varchar(255) PRIMARY KEY NOT NULL, "account_id" varchar(255), `
-      + `"metadata" json NOT NULL, "raw" json NOT NULL, "deleted_at" datetime(3), "observed_at" datetime(3) NOT NULL, `
-      + `"synced_at" datetime(3) NOT NULL, "customer_id" varchar(255), "invoice_id" varchar(255), "status" varchar(64), `
-      + `"amount" bigint, "amount_received" bigint, "currency" varchar(64), "capture_method" varchar(64), `
-      + `"payment_method_id" varchar(255), "latest_charge_id" varchar(255), "cancellation_reason" varchar(64), `
-      + `"description" text, "livemode" boolean, "created" datetime(3) NOT NULL)`);
-    await queryRunner.query(`CREATE TABLE "stripe_charges" ("id" varchar(255) PRIMARY KEY NOT NULL, "account_id" varchar(255), `
-      + `"metadata" json NOT NULL, "raw" json NOT NULL, "deleted_at" datetime(3), "observed_at" datetime(3) NOT NULL, `
-      + `"synced_at" datetime(3) NOT NULL, "customer_id" varchar(255), "payment_intent_id" varchar(255), `
-      + `"invoice_id" varchar(255), "status" varchar(64), "paid" boolean, "captured" boolean, "refunded" boolean, `
-      + `"amount" bigint, "amount_captured" bigint, "amount_refunded" bigint, "currency" varchar(64), `
-      + `"failure_code" varchar(64), "failure_message" text, "outcome_type" varchar(64), "receipt_url" text, `
-      + `"livemode" boolean, "created" datetime(3) NOT NULL)`);
-    await queryRunner.query(`CREATE TABLE "stripe_invoices" ("id" varchar(255) PRIMARY KEY NOT NULL, "account_id" varchar(255), `
-      + `"metadata" json NOT NULL, "raw" json NOT NULL, "deleted_at" datetime(3), "observed_at" datetime(3) NOT NULL, `
-      + `"synced_at" datetime(3) NOT NULL, "customer_id" varchar(255), "subscription_id" varchar(255), `
-      + `"status" varchar(64), "number" varchar(255), "currency" varchar(64), "amount_due" bigint, "amount_paid" bigint, `
-      + `"amount_remaining" bigint, "total" bigint, "subtotal" bigint, "attempt_count" integer, `
-      + `"billing_reason" varchar(64), "collection_method" varchar(64), "due_date" datetime(3), `
-      + `"period_start" datetime(3), "period_end" datetime(3), "hosted_invoice_url" text, "paid_at" datetime(3), `
-      + `"livemode" boolean, "created" datetime(3) NOT NULL)`);
-    await queryRunner.query(`CREATE TABLE "stripe_invoice_line_items" ("id" varchar(255) PRIMARY KEY NOT NULL, "account_id" varchar(255), `
-      + `"metadata" json NOT NULL, "raw" json NOT NULL, "deleted_at" datetime(3), "observed_at" datetime(3) NOT NULL, `
-      + `"synced_at" datetime(3) NOT NULL, "invoice_id" varchar(255) NOT NULL, "amount" bigint, "currency" varchar(64), `
-      + `"description" text, "price_id" varchar(255), "quantity" integer, "period_start" datetime(3), `
-      + `"period_end" datetime(3), "proration" boolean, "subscription_item_id" varchar(255), `
-      + `"subscription_id" varchar(255))`);
-    await queryRunner.query(`CREATE TABLE "stripe_refunds" ("id" varchar(255) PRIMARY KEY NOT NULL, "account_id" varchar(255), `
-      + `"metadata" json NOT NULL, "raw" json NOT NULL, "deleted_at" datetime(3), "observed_at" datetime(3) NOT NULL, `
-      + `"synced_at" datetime(3) NOT NULL, "charge_id" varchar(255), "payment_intent_id" varchar(255), `
-      + `"status" varchar(64), "amount" bigint, "currency" varchar(64), "reason" varchar(64), `
-      + `"created" datetime(3) NOT NULL)`);
+    await queryRunner.query(
+      `CREATE TABLE "stripe_products" ("id" varchar(255) PRIMARY KEY NOT NULL, "account_id" varchar(255), ` +
+        `"metadata" json NOT NULL, "raw" json NOT NULL, "deleted_at" datetime(3), "observed_at" datetime(3) NOT NULL, ` +
+        `"synced_at" datetime(3) NOT NULL, "name" text, "description" text, "active" boolean, ` +
+        `"default_price_id" varchar(255), "tax_code_id" varchar(255), "unit_label" varchar(255), "livemode" boolean, ` +
+        `"created" datetime(3) NOT NULL)`,
+    );
+    await queryRunner.query(
+      `CREATE TABLE "stripe_prices" ("id" varchar(255) PRIMARY KEY NOT NULL, "account_id" varchar(255), ` +
+        `"metadata" json NOT NULL, "raw" json NOT NULL, "deleted_at" datetime(3), "observed_at" datetime(3) NOT NULL, ` +
+        `"synced_at" datetime(3) NOT NULL, "product_id" varchar(255), "active" boolean, "currency" varchar(64), ` +
+        `"unit_amount" bigint, "unit_amount_decimal" varchar(64), "type" varchar(64), "billing_scheme" varchar(64), ` +
+        `"recurring_interval" varchar(64), "recurring_interval_count" integer, "recurring_usage_type" varchar(64), ` +
+        `"lookup_key" varchar(255), "nickname" text, "tax_behavior" varchar(64), "livemode" boolean, ` +
+        `"created" datetime(3) NOT NULL)`,
+    );
+    await queryRunner.query(
+      `CREATE TABLE "stripe_customers" ("id" varchar(255) PRIMARY KEY NOT NULL, "account_id" varchar(255), ` +
+        `"metadata" json NOT NULL, "raw" json NOT NULL, "deleted_at" datetime(3), "observed_at" datetime(3) NOT NULL, ` +
+        `"synced_at" datetime(3) NOT NULL, "email" varchar(512), "name" varchar(512), "phone" varchar(64), ` +
+        `"description" text, "currency" varchar(64), "balance" bigint, "delinquent" boolean, ` +
+        `"default_payment_method_id" varchar(255), "invoice_prefix" varchar(64), "livemode" boolean, ` +
+        `"created" datetime(3) NOT NULL)`,
+    );
+    await queryRunner.query(
+      `CREATE TABLE "stripe_accounts" ("id" varchar(255) PRIMARY KEY NOT NULL, "account_id" varchar(255), ` +
+        `"metadata" json NOT NULL, "raw" json NOT NULL, "deleted_at" datetime(3), "observed_at" datetime(3) NOT NULL, ` +
+        `"synced_at" datetime(3) NOT NULL, "type" varchar(64), "business_name" varchar(512), "email" varchar(512), ` +
+        `"country" varchar(64), "charges_enabled" boolean, "payouts_enabled" boolean, "details_submitted" boolean, ` +
+        `"capabilities" json, "created" datetime(3) NOT NULL)`,
+    );
+    await queryRunner.query(
+      `CREATE TABLE "stripe_payment_intents" ("id" varchar(255) PRIMARY KEY NOT NULL, "account_id" varchar(255), ` +
+        `"metadata" json NOT NULL, "raw" json NOT NULL, "deleted_at" datetime(3), "observed_at" datetime(3) NOT NULL, ` +
+        `"synced_at" datetime(3) NOT NULL, "customer_id" varchar(255), "invoice_id" varchar(255), "status" varchar(64), ` +
+        `"amount" bigint, "amount_received" bigint, "currency" varchar(64), "capture_method" varchar(64), ` +
+        `"payment_method_id" varchar(255), "latest_charge_id" varchar(255), "cancellation_reason" varchar(64), ` +
+        `"description" text, "livemode" boolean, "created" datetime(3) NOT NULL)`,
+    );
+    await queryRunner.query(
+      `CREATE TABLE "stripe_charges" ("id" varchar(255) PRIMARY KEY NOT NULL, "account_id" varchar(255), ` +
+        `"metadata" json NOT NULL, "raw" json NOT NULL, "deleted_at" datetime(3), "observed_at" datetime(3) NOT NULL, ` +
+        `"synced_at" datetime(3) NOT NULL, "customer_id" varchar(255), "payment_intent_id" varchar(255), ` +
+        `"invoice_id" varchar(255), "status" varchar(64), "paid" boolean, "captured" boolean, "refunded" boolean, ` +
+        `"amount" bigint, "amount_captured" bigint, "amount_refunded" bigint, "currency" varchar(64), ` +
+        `"failure_code" varchar(64), "failure_message" text, "outcome_type" varchar(64), "receipt_url" text, ` +
+        `"livemode" boolean, "created" datetime(3) NOT NULL)`,
+    );
+    await queryRunner.query(
+      `CREATE TABLE "stripe_invoices" ("id" varchar(255) PRIMARY KEY NOT NULL, "account_id" varchar(255), ` +
+        `"metadata" json NOT NULL, "raw" json NOT NULL, "deleted_at" datetime(3), "observed_at" datetime(3) NOT NULL, ` +
+        `"synced_at" datetime(3) NOT NULL, "customer_id" varchar(255), "subscription_id" varchar(255), ` +
+        `"status" varchar(64), "number" varchar(255), "currency" varchar(64), "amount_due" bigint, "amount_paid" bigint, ` +
+        `"amount_remaining" bigint, "total" bigint, "subtotal" bigint, "attempt_count" integer, ` +
+        `"billing_reason" varchar(64), "collection_method" varchar(64), "due_date" datetime(3), ` +
+        `"period_start" datetime(3), "period_end" datetime(3), "hosted_invoice_url" text, "paid_at" datetime(3), ` +
+        `"livemode" boolean, "created" datetime(3) NOT NULL)`,
+    );
+    await queryRunner.query(
+      `CREATE TABLE "stripe_invoice_line_items" ("id" varchar(255) PRIMARY KEY NOT NULL, "account_id" varchar(255), ` +
+        `"metadata" json NOT NULL, "raw" json NOT NULL, "deleted_at" datetime(3), "observed_at" datetime(3) NOT NULL, ` +
+        `"synced_at" datetime(3) NOT NULL, "invoice_id" varchar(255) NOT NULL, "amount" bigint, "currency" varchar(64), ` +
+        `"description" text, "price_id" varchar(255), "quantity" integer, "period_start" datetime(3), ` +
+        `"period_end" datetime(3), "proration" boolean, "subscription_item_id" varchar(255), ` +
+        `"subscription_id" varchar(255))`,
+    );
+    await queryRunner.query(
+      `CREATE TABLE "stripe_refunds" ("id" varchar(255) PRIMARY KEY NOT NULL, "account_id" varchar(255), ` +
+        `"metadata" json NOT NULL, "raw" json NOT NULL, "deleted_at" datetime(3), "observed_at" datetime(3) NOT NULL, ` +
+        `"synced_at" datetime(3) NOT NULL, "charge_id" varchar(255), "payment_intent_id" varchar(255), ` +
+        `"status" varchar(64), "amount" bigint, "currency" varchar(64), "reason" varchar(64), ` +
+        `"created" datetime(3) NOT NULL)`,
+    );
     await queryRunner.query(`CREATE INDEX "IDX_a629ae2aac2d59e6d3ee215981" ON "stripe_products" ("account_id")`);
     await queryRunner.query(`CREATE INDEX "IDX_e80ce5f8fa309e8481852c06ee" ON "stripe_products" ("active")`);
     await queryRunner.query(`CREATE INDEX "IDX_ccad4c4479b1fd94eddf716b85" ON "stripe_prices" ("account_id")`);
