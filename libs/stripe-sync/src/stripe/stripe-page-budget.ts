@@ -24,13 +24,18 @@ export class PageBudget {
     private readonly governor: RequestGovernor,
     private readonly min: number,
     private readonly max: number,
+    /** Child lists a page makes at once (`concurrency`). */
+    private readonly childListsAtOnce: number,
   ) {}
 
   get size(): number {
     const { currentRate, latencyMs } = this.governor;
     if (currentRate === 0) return this.min;
-    // A page whose children Stripe embedded only in part waits for their lists too: one answer time more.
-    const underWayMs = latencyMs * Math.min(2, this.requestsPerPage) + this.writeMs;
+    // A page whose children Stripe embedded only in part waits for their lists too: one answer time more, and one
+    // more for each further round of `childListsAtOnce` lists when its objects have many.
+    const childLists = this.requestsPerPage - 1;
+    const answerTimes = 1 + Math.min(1, childLists) + Math.max(0, childLists - this.childListsAtOnce) / this.childListsAtOnce;
+    const underWayMs = latencyMs * answerTimes + this.writeMs;
     const needed = Math.ceil(((currentRate / this.requestsPerPage) * underWayMs * HEADROOM) / 1000);
     return Math.min(this.max, Math.max(this.min, needed));
   }
