@@ -72,26 +72,37 @@ export class SyncRunProgress {
     }
   }
 
+  /** Each type's totals over the followed runs (and their accounts' runs), in two grouped queries. */
   private async types(): Promise<TypeProgress[]> {
-    const runs = await this.dataSource
-      .getRepository(StripeSyncRun)
-      .find({ where: [{ id: In(this.runIds) }, { parentRunId: In(this.runIds) }], order: { startedAt: 'ASC' } });
-    const typeRuns = runs.filter((run) => run.object !== 'all');
-    const slices = typeRuns.length
-      ? await this.dataSource
-          .getRepository(StripeSyncSlice)
-          .find({ where: { runId: In(typeRuns.map((run) => run.id)) }, select: { runId: true, done: true } })
-      : [];
-    const byType = new Map<string, TypeProgress>();
-    for (const run of typeRuns) {
-      const type = byType.get(run.object) ?? { object: run.object, seen: 0, requests: 0, slices: 0, slicesDone: 0 };
-      const own = slices.filter((slice) => slice.runId === run.id);
-      type.seen += run.seen;
-      type.requests += run.requests;
-      type.slices += own.length;
-      type.slicesDone += own.filter((slice) => slice.done).length;
-      byType.set(run.object, type);
-    }
-    return [...byType.values()];
+    const runsOf = (alias: string) =>
+      this.dataSource
+        .getRepository(StripeSyncRun)
+        .createQueryBuilder(alias)
+        .where(`(${alias}.id IN (:...ids) OR ${alias}.parentRunId IN (:...ids)) AND ${alias}.object != 'all'`, { ids: this.runIds })
+        .select(`${alias}.object`, 'object')
+        .groupBy(`${alias}.object`);
+    const [totals, slices] = await Promise.all([
+      runsOf('run')
+        .addSelect('SUM(run.seen)', 'seen')
+        .addSelect('SUM(run.requests)', 'requests')
+        .addSelect('MIN(run.startedAt)', 'startedAt')
+        .orderBy('MIN(run.startedAt)')
+        .getRawMany<{ object: string; seen: string; requests: string }>(),
+      runsOf('sliced')
+        .innerJoin(StripeSyncSlice, 'slice', 'slice.runId = sliced.id')
+        .addSelect('COUNT(*)', 'slices')
+        .addSelect('SUM(CASE WHEN slice.done THEN 1 ELSE 0 END)', 'done')
+        .getRawMany<{ object: string; slices: string; done: string }>(),
+    ]);
+    return totals.map(({ object, seen, requests }) => {
+      const own = slices.find((row) => row.object === object);
+      return {
+        object,
+        seen: Number(seen),
+        requests: Number(requests),
+        slices: Number(own?.slices ?? 0),
+        slicesDone: Number(own?.done ?? 0),
+      };
+    });
   }
 }

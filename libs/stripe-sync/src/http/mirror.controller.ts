@@ -19,14 +19,14 @@ import type { MirroredObjectDefinition } from '../objects/mirrored-object.js';
 import { JsonBody, validated } from './json-body.decorator.js';
 import { type ListQuery, listQueryOf, pascalCase, syncBatchBodyOf, syncByIdsBodyOf } from './mirror.dto.js';
 import {
-  adminErrors,
+  AccountQueryDocs,
+  AdminDocs,
   ApiDocs,
   describeRows,
   errorSchema,
   pageOf,
   refTo,
-  runSummarySchema,
-  startedRunSchema,
+  SyncAllDocs,
   syncBatchResultSchema,
   syncByIdsResultSchema,
 } from './openapi.js';
@@ -55,37 +55,6 @@ export const WaitQuery = () => Query('wait', new DefaultValuePipe(true), ParseBo
 
 /** `?account=acct_…`: the connected account a sync is for; absent, the platform's own objects. */
 export const AccountQuery = () => Query('account', new AccountPipe());
-
-/** The OpenAPI description of a `sync-all` route: `?wait`, the summary or 202 with the run id, 409 while one runs. */
-export const SyncAllDocs = (summary: string) =>
-  ApiDocs((swagger) => [
-    swagger.ApiOperation({ summary }),
-    swagger.ApiQuery({
-      name: 'wait',
-      required: false,
-      type: 'boolean',
-      description: 'false: answer 202 with the run id at once (default true)',
-    }),
-    swagger.ApiOkResponse({ description: 'The run completed', schema: runSummarySchema }),
-    swagger.ApiAcceptedResponse({ description: '?wait=false: the run started', schema: startedRunSchema }),
-    swagger.ApiConflictResponse({ description: 'A full sync of the same objects is under way (its runId)', schema: errorSchema }),
-    swagger.ApiBadGatewayResponse({ description: 'Stripe failed', schema: errorSchema }),
-    ...adminErrors(swagger),
-  ]);
-
-const AccountQueryDocs = (what: string) =>
-  ApiDocs(({ ApiQuery }) => [
-    ApiQuery({
-      name: 'account',
-      required: false,
-      type: 'string',
-      pattern: '^acct_[A-Za-z0-9_]+$',
-      description: `The connected account ${what}; absent: the platform's own`,
-    }),
-  ]);
-
-/** The tag, bearer scheme and error answers of the admin routes. */
-export const AdminDocs = (tag: string) => ApiDocs((swagger) => [swagger.ApiTags(tag), swagger.ApiBearerAuth(), ...adminErrors(swagger)]);
 
 /**
  * The admin routes of one mirrored type, mounted at `<routePrefix>/<resource>`: full sync, sync by ids, sync of

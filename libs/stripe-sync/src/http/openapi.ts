@@ -1,5 +1,6 @@
 import type { Type } from '@nestjs/common';
 import { getMetadataArgsStorage } from 'typeorm';
+import { MetadataUtils } from 'typeorm/metadata-builder/MetadataUtils.js';
 import type { ColumnMetadataArgs } from 'typeorm/metadata-args/ColumnMetadataArgs.js';
 
 type Swagger = typeof import('@nestjs/swagger');
@@ -39,9 +40,7 @@ const described = new WeakSet<Type>();
 export function describeRows(entity: Type): Type {
   if (!swagger || described.has(entity)) return entity;
   described.add(entity);
-  const targets: object[] = [];
-  for (let target: object = entity; target !== Function.prototype; target = Object.getPrototypeOf(target) as object) targets.push(target);
-  for (const column of getMetadataArgsStorage().filterColumns(targets as Type[])) {
+  for (const column of getMetadataArgsStorage().filterColumns(MetadataUtils.getInheritanceTree(entity))) {
     swagger.ApiProperty(columnSchema(column))(entity.prototype as object, column.propertyName);
   }
   return entity;
@@ -205,8 +204,38 @@ export const customerSubscriptionsSchema: SchemaObject = {
   },
 };
 
-/** The error answers every admin route may give. */
-export const adminErrors = ({ ApiBadRequestResponse, ApiUnauthorizedResponse }: Swagger) => [
-  ApiBadRequestResponse({ description: 'Bad input: every problem, with its field', schema: errorSchema }),
-  ApiUnauthorizedResponse({ description: 'No or wrong bearer token', schema: errorSchema }),
-];
+/** The OpenAPI description of a `sync-all` route: `?wait`, the summary or 202 with the run id, 409 while one runs. */
+export const SyncAllDocs = (summary: string) =>
+  ApiDocs((swagger) => [
+    swagger.ApiOperation({ summary }),
+    swagger.ApiQuery({
+      name: 'wait',
+      required: false,
+      type: 'boolean',
+      description: 'false: answer 202 with the run id at once (default true)',
+    }),
+    swagger.ApiOkResponse({ description: 'The run completed', schema: runSummarySchema }),
+    swagger.ApiAcceptedResponse({ description: '?wait=false: the run started', schema: startedRunSchema }),
+    swagger.ApiConflictResponse({ description: 'A full sync of the same objects is under way (its runId)', schema: errorSchema }),
+    swagger.ApiBadGatewayResponse({ description: 'Stripe failed', schema: errorSchema }),
+  ]);
+
+export const AccountQueryDocs = (what: string) =>
+  ApiDocs(({ ApiQuery }) => [
+    ApiQuery({
+      name: 'account',
+      required: false,
+      type: 'string',
+      pattern: '^acct_[A-Za-z0-9_]+$',
+      description: `The connected account ${what}; absent: the platform's own`,
+    }),
+  ]);
+
+/** The tag, bearer scheme and error answers of the admin routes. */
+export const AdminDocs = (tag: string) =>
+  ApiDocs((swagger) => [
+    swagger.ApiTags(tag),
+    swagger.ApiBearerAuth(),
+    swagger.ApiBadRequestResponse({ description: 'Bad input: every problem, with its field', schema: errorSchema }),
+    swagger.ApiUnauthorizedResponse({ description: 'No or wrong bearer token', schema: errorSchema }),
+  ]);

@@ -1,8 +1,8 @@
 import { Controller, Get, HttpCode, Param, Post, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { StripeMirrorQuery } from '../actions/stripe-mirror-query.service.js';
 import { StripeSyncService } from '../actions/stripe-sync.service.js';
-import { AdminDocs, startedRun, SyncAllDocs, WaitQuery } from './mirror.controller.js';
-import { ApiDocs, customerSubscriptionsSchema } from './openapi.js';
+import { startedRun, WaitQuery } from './mirror.controller.js';
+import { AdminDocs, ApiDocs, customerSubscriptionsSchema, SyncAllDocs } from './openapi.js';
 import { StripeSyncAdminGuard } from './stripe-sync-admin.guard.js';
 import { StripeSyncErrorsFilter } from './stripe-sync-errors.filter.js';
 import { stripeIdPipe } from './stripe-id.pipe.js';

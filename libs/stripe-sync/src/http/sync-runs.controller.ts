@@ -4,8 +4,7 @@ import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { StripeSyncRun, StripeSyncSlice } from '../persistence/stripe-sync-run.entity.js';
 import { SyncRunStore } from '../persistence/sync-run.store.js';
 import { validated } from './json-body.decorator.js';
-import { AdminDocs } from './mirror.controller.js';
-import { ApiDocs, describeRows, documented, errorSchema, pageOf, refTo } from './openapi.js';
+import { AdminDocs, ApiDocs, describeRows, documented, errorSchema, pageOf, refTo } from './openapi.js';
 import { StripeSyncAdminGuard } from './stripe-sync-admin.guard.js';
 import { StripeSyncErrorsFilter } from './stripe-sync-errors.filter.js';
 

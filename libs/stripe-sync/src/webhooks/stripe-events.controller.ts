@@ -1,7 +1,6 @@
 import { Controller, HttpCode, Post, UseFilters, UseGuards } from '@nestjs/common';
 import { StripeSyncAdminGuard } from '../http/stripe-sync-admin.guard.js';
-import { AdminDocs } from '../http/mirror.controller.js';
-import { ApiDocs, eventsCatchUpSchema } from '../http/openapi.js';
+import { AdminDocs, ApiDocs, eventsCatchUpSchema } from '../http/openapi.js';
 import { StripeSyncErrorsFilter } from '../http/stripe-sync-errors.filter.js';
 import { StripeEventsService } from './stripe-events.service.js';
 
