@@ -39,11 +39,10 @@ export interface BackfillSource<TEntity extends MirrorEntity> {
 }
 
 const PROGRESS_INTERVAL_MS = 10_000;
-/** Fewest objects a slice must seem to have left to be split in two: each half then fills a page or two. */
-const MIN_OBJECTS_LEFT_TO_SPLIT = 300;
-const MIN_OBJECTS_LEFT_WHEN_IDLE = 150;
-/** Most halvings of a slice after one page. */
-const MAX_HALVINGS = 3;
+/** Fewest objects each part of a split slice should seem to hold: a page or two. */
+const MIN_OBJECTS_PER_PART = 150;
+/** When most of the budget is idle (the end of a run), requests cost no time: smaller slices end sooner. */
+const MIN_OBJECTS_PER_PART_WHEN_IDLE = 75;
 /** Most ranges the first range of a run gives away after one page. */
 const MAX_SPLITS_OF_OPEN_RANGE = 8;
 /**
@@ -176,27 +175,31 @@ export class Backfill<TEntity extends MirrorEntity> {
 
   /**
    * Gives older parts of what is left of `slice` to slices of their own while the budget has room for their pages
-   * too (besides the slice's own next page) and the slice's density so far says a few pages are left (each slice
-   * ends with a page less than full).
+   * too (besides the slice's own next page) and the slice's density so far says each part holds a page or two
+   * (each slice ends with a page less than full).
    */
   private split(slice: StripeSyncSlice): StripeSyncSlice[] {
     const room = this.budget.free - 1;
-    // When most of the budget is idle (the end of a run), requests cost no time: smaller slices end sooner.
-    const least = room > this.budget.size / 2 ? MIN_OBJECTS_LEFT_WHEN_IDLE : MIN_OBJECTS_LEFT_TO_SPLIT;
-    if (room < 1 || this.leftIn(slice) < least) return [];
-    return slice.createdGte === 0 ? this.splitOpenRange(slice, room) : this.halve(slice, Math.min(room, MAX_HALVINGS), least);
+    const perPart = room > this.budget.size / 2 ? MIN_OBJECTS_PER_PART_WHEN_IDLE : MIN_OBJECTS_PER_PART;
+    const parts = Math.min(room + 1, Math.floor(this.leftIn(slice) / perPart));
+    if (parts < 2) return [];
+    return slice.createdGte === 0 ? this.splitOpenRange(slice, room) : this.divide(slice, parts);
   }
 
-  /** Gives away the older half of what is left, `times` times over, while at least `least` objects seem left. */
-  private halve(slice: StripeSyncSlice, times: number, least = MIN_OBJECTS_LEFT_TO_SPLIT): StripeSyncSlice[] {
-    const splits: StripeSyncSlice[] = [];
-    while (splits.length < times && (splits.length === 0 || this.leftIn(slice) >= least)) {
-      const middle = Math.floor((lowerEnd(slice) + slice.cursorCreated!) / 2);
-      if (middle <= slice.createdGte) break;
-      splits.push(this.store.newSlice(slice.runId, slice.createdGte, middle));
-      slice.createdGte = middle;
+  /**
+   * Cuts what is left of `slice` into `parts` ranges of equal length: the slice keeps the newest, and gives the
+   * others away. Every part fills pages at once, rather than after the halves of halves have shown their data.
+   */
+  private divide(slice: StripeSyncSlice, parts: number): StripeSyncSlice[] {
+    const newest = slice.cursorCreated!;
+    const length = (newest - lowerEnd(slice)) / parts;
+    const boundaries: number[] = [];
+    for (let i = 1; i < parts; i++) {
+      const boundary = Math.floor(newest - length * i);
+      if (boundary <= slice.createdGte) break;
+      if (boundary < (boundaries.at(-1) ?? Infinity)) boundaries.push(boundary);
     }
-    return splits;
+    return this.giveAway(slice, boundaries);
   }
 
   /**
@@ -213,7 +216,12 @@ export class Backfill<TEntity extends MirrorEntity> {
       if (boundary <= FIRST_STRIPE_OBJECTS) break;
       boundaries.push(boundary);
     }
-    if (boundaries.length === 0) return this.halve(slice, 1);
+    return boundaries.length === 0 ? this.divide(slice, 2) : this.giveAway(slice, boundaries);
+  }
+
+  /** Gives the ranges below each of `boundaries` (newest first) to slices of their own; the slice keeps what is above. */
+  private giveAway(slice: StripeSyncSlice, boundaries: number[]): StripeSyncSlice[] {
+    if (boundaries.length === 0) return [];
     const splits = boundaries.map((upper, i) => this.store.newSlice(slice.runId, boundaries[i + 1] ?? slice.createdGte, upper));
     slice.createdGte = boundaries[0];
     return splits;
