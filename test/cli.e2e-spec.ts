@@ -108,13 +108,23 @@ describe('the command line (nest-commander), against the emulator, on SQLite', (
     expect((await cli(['no-such-command'])).code).toBe(1);
   });
 
-  it('Ctrl-C stops sync-all with exit code 130, says how to resume, and leaves the run resumable', async () => {
+  it('Ctrl-C stops sync-all with exit code 130 and releases its leases: the next sync-all resumes the run at once', async () => {
     rmSync(sqlitePath);
     expect((await cli(['migrate'])).code).toBe(0);
     const outcome = await cli(['sync-all'], 'under way');
     expect(outcome.code).toBe(130);
     const runId = /^Full sync ([0-9a-f-]{36}) under way/m.exec(outcome.stdout)![1];
-    expect(outcome.stdout).toContain(`Stopped. The run is resumable: run sync-all again (it resumes ${runId}`);
-    expect(rows<{ status: string }>(`SELECT status FROM stripe_sync_runs WHERE id = '${runId}'`)).toEqual([{ status: 'running' }]);
+    expect(outcome.stdout).toContain(`Stopped. The run is resumable: run sync-all again (it resumes ${runId})`);
+    expect(rows<{ status: string }>(`SELECT status FROM stripe_sync_runs WHERE id = '${runId}'`)).toEqual([{ status: 'failed' }]);
+    expect(rows(`SELECT name FROM stripe_sync_locks`)).toEqual([]);
+    const written = rows<{ count: number }>('SELECT COUNT(*) AS count FROM stripe_subscriptions')[0].count;
+
+    // Within the minute a lapsing lease would have taken.
+    const resumed = await cli(['sync-all']);
+    expect(resumed).toMatchObject({ code: 0, stderr: '' });
+    expect(resumed.stdout).toContain(`(run ${runId})`);
+    const mirrored = rows<{ count: number }>('SELECT COUNT(*) AS count FROM stripe_subscriptions WHERE deleted_at IS NULL')[0].count;
+    expect(mirrored).toBeGreaterThanOrEqual(written);
+    expect(rows(`SELECT status FROM stripe_sync_runs WHERE id = '${runId}'`)).toEqual([{ status: 'completed' }]);
   }, 60_000);
 });

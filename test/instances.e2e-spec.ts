@@ -80,4 +80,22 @@ describe.each(shared)('several app instances on one %s database', (database) => 
     expect(await runs.countBy({ object: 'subscription' })).toBe(1);
     expect(await locks.count()).toBe(0);
   });
+
+  it('an instance that shuts down mid-run releases its leases: another resumes the run at once', async () => {
+    const [survivor] = instances;
+    const leaving = await createTestApp({ database, shared: db, emulator, extras: { objects: ['subscription'] } });
+    emulator.injectFault({ route: 'GET /v1/subscriptions', delayMs: 400, times: 1_000 });
+    const { runId, done } = await leaving.subscriptions.startSyncAll();
+    await leaving.close();
+    emulator.clearFaults();
+
+    await expect(done).rejects.toThrow('this instance is stopping');
+    const runs = survivor.dataSource.getRepository(StripeSyncRun);
+    expect(await runs.findOneByOrFail({ id: runId })).toMatchObject({ status: 'failed' });
+    expect(await survivor.dataSource.getRepository(StripeSyncLock).count()).toBe(0);
+
+    const resumed = await survivor.subscriptions.syncAll();
+    expect(resumed).toMatchObject({ runId, seen: SEEDED });
+    expect(await runs.findOneByOrFail({ id: runId })).toMatchObject({ status: 'completed' });
+  });
 });

@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import type { MirrorEntity } from '../persistence/mirror-entity.interface.js';
 import { MirrorWriter } from '../persistence/mirror.writer.js';
 import type { StripeSyncRun } from '../persistence/stripe-sync-run.entity.js';
@@ -45,10 +45,12 @@ export interface ConnectedAccounts {
  * all sharing the page budget; it goes on with the other types and accounts when one fails.
  */
 @Injectable()
-export class FullSyncService {
+export class FullSyncService implements BeforeApplicationShutdown {
   private readonly logger = new Logger('StripeSyncFullSync');
   /** Leases of full syncs under way in this process, with their run ids once they are open. */
   private readonly running = new Map<string, string | undefined>();
+  /** The ends of the runs under way in this process. */
+  private readonly underWay = new Set<Promise<unknown>>();
 
   constructor(
     private readonly writer: MirrorWriter,
@@ -81,6 +83,21 @@ export class FullSyncService {
     });
   }
 
+  /**
+   * Stops the full syncs under way in this process and waits for them to end: the pages under way are dropped, what
+   * was written stays, and each run is left failed and resumable with its leases released, so that the next run (of
+   * any instance) resumes it at once.
+   */
+  async stop(): Promise<void> {
+    this.leases.stop('this instance is stopping');
+    await Promise.allSettled(this.underWay);
+  }
+
+  /** Before the database connections close. */
+  beforeApplicationShutdown(): Promise<void> {
+    return this.stop();
+  }
+
   /** Takes the lease of every source (or none), opens the run, and completes it in the background. */
   private async open(
     sources: Source[],
@@ -102,7 +119,8 @@ export class FullSyncService {
       const { run, complete } = await openRun();
       for (const name of names) this.running.set(name, run.id);
       const done = complete(leases).finally(finish);
-      done.catch(() => undefined);
+      this.underWay.add(done);
+      done.catch(() => undefined).finally(() => this.underWay.delete(done));
       return { runId: run.id, done };
     } catch (error) {
       await finish();

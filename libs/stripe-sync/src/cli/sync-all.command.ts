@@ -3,6 +3,7 @@ import { Command, CommandRunner, Option } from 'nest-commander';
 import { DataSource } from 'typeorm';
 import type { StartedSyncAll, SyncAllSummary } from '../actions/stripe-action.interfaces.js';
 import { SyncAlreadyRunningError } from '../actions/stripe-action.errors.js';
+import { FullSyncService } from '../actions/full-sync.service.js';
 import { StripeSyncService } from '../actions/stripe-sync.service.js';
 import { print, printError, seconds } from './cli.output.js';
 import { SyncRunProgress } from './sync-run.progress.js';
@@ -55,16 +56,23 @@ export class SyncAllCommand extends CommandRunner {
 
     const runIds = started.map((run) => run.runId);
     print(`Full sync ${runIds.join(', ')} under way. Ctrl-C stops it; it stays resumable.`);
+    const interrupted = { stopping: null as Promise<void> | null };
     process.once('SIGINT', () => {
-      print(
-        `\nStopped. The run is resumable: run sync-all again (it resumes ${runIds.join(', ')} once its lease lapses, within a minute).`,
-      );
-      process.exit(130);
+      print('\nStopping: the pages under way are dropped, what was written stays (Ctrl-C again quits at once).');
+      interrupted.stopping = this.moduleRef
+        .get(FullSyncService, { strict: false })
+        .stop()
+        .then(() => {
+          print(`Stopped. The run is resumable: run sync-all again (it resumes ${runIds.join(', ')}).`);
+          process.exit(130);
+        });
     });
     const shown = progress(runIds);
     shown.start();
     const results = await Promise.allSettled(started.map((run) => run.done));
     await shown.stop();
+    // The runs ended because they were stopped: the process exits once they have released their leases.
+    if (interrupted.stopping) return interrupted.stopping;
 
     print();
     for (const result of results) {

@@ -49,6 +49,10 @@ export class SyncLeases {
   private readonly logger = new Logger('SyncLeases');
   /** This process, as lease owner. */
   readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`.slice(0, 64);
+  /** Why this process takes no lease any more (set by `stop`). */
+  private stopped: string | null = null;
+  /** Stops the job of each lease held now. */
+  private readonly held = new Set<(reason: string) => void>();
 
   constructor(
     @InjectRepository(StripeSyncLock) private readonly locks: Repository<StripeSyncLock>,
@@ -57,6 +61,7 @@ export class SyncLeases {
 
   /** The lease `name`, or null while another live instance holds it. */
   async acquire(name: string): Promise<SyncLease | null> {
+    if (this.stopped) throw new LeaseLostError(name, this.stopped);
     if (!(await this.take(name))) return null;
     let lost: LeaseLostError | null = null;
     const lose = (error: LeaseLostError): never => {
@@ -67,8 +72,9 @@ export class SyncLeases {
       }
       throw lost;
     };
+    let renewal: Promise<unknown> = Promise.resolve();
     const heartbeat = setInterval(() => {
-      this.take(name)
+      renewal = this.take(name)
         .then(
           (held) => held || lose(new LeaseLostError(name, 'another instance took it over')),
           (error: unknown) => lose(new LeaseLostError(name, `it could not be renewed (${describeError(error)})`)),
@@ -76,6 +82,11 @@ export class SyncLeases {
         .catch(() => undefined);
     }, RENEW_EVERY_MS);
     heartbeat.unref();
+    const stop = (reason: string) => {
+      lost ??= new LeaseLostError(name, reason);
+      clearInterval(heartbeat);
+    };
+    this.held.add(stop);
     return {
       get lost() {
         return lost;
@@ -95,9 +106,22 @@ export class SyncLeases {
       },
       release: async () => {
         clearInterval(heartbeat);
+        this.held.delete(stop);
+        // A renewal under way would insert the row again after the delete, and hold the job for a lease's time.
+        await renewal;
         await this.locks.delete({ name, owner: this.owner });
       },
     };
+  }
+
+  /**
+   * Stops every job that holds a lease of this process: each lease counts as lost from now on, so its job asks for
+   * nothing more and its next write is refused; no lease is taken any more. The jobs release their leases as they
+   * end, so that another instance (or the next run) resumes them at once, not when the leases would have lapsed.
+   */
+  stop(reason: string): void {
+    this.stopped = reason;
+    for (const stop of this.held) stop(reason);
   }
 
   /** Inserts the lease, or extends it if this process holds it, or takes it over if it has expired. */
