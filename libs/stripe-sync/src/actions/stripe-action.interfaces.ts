@@ -16,6 +16,7 @@ export interface SyncAllSummary {
   requests: number;
   startedAt: string;
   finishedAt: string;
+  /** From `startedAt` to `finishedAt`: a run resumed after a stop counts the time it was stopped too. */
   durationMs: number;
   /** A run of the whole account: the run of each of the platform's types, in the order they ran. */
   objects?: SyncAllSummary[];
