@@ -390,7 +390,7 @@ export class StripeEmulator extends AccountControls {
     const url = new URL(request.url ?? '/', this.url);
     // Read to the end: POST parameters are in the body, and a drained request keeps its connection reusable.
     const body = await readBody(request);
-    if (url.pathname.startsWith(CONTROL_PREFIX)) return this.send(response, this.control(url));
+    if (url.pathname.startsWith(CONTROL_PREFIX)) return this.reply(response, this.control(url))();
     const match = this.match(method, url.pathname);
     // Keyed by pattern, not by path, so that ids do not each get a counter.
     const key = `${method} ${match?.route.pattern ?? url.pathname}`;
@@ -426,12 +426,19 @@ export class StripeEmulator extends AccountControls {
       answer = errorAnswer(error);
     }
     if (answer.status === 429) this.stats.rateLimited++;
-    this.later(delayMs, () => this.send(response, answer, requestId));
+    this.later(delayMs, this.reply(response, answer, requestId));
   }
 
-  private send(response: ServerResponse, { status, body, headers }: Answer, requestId?: string): void {
-    response.writeHead(status, { 'Content-Type': 'application/json', ...(requestId && { 'Request-Id': requestId }), ...headers });
-    response.end(JSON.stringify(body));
+  /**
+   * Serializes the answer at once, so that it holds the state at the request, and only its text waits out the
+   * latency (many small objects held that long would make the garbage collector the emulator's main cost).
+   */
+  private reply(response: ServerResponse, { status, body, headers }: Answer, requestId?: string): () => void {
+    const text = JSON.stringify(body);
+    return () => {
+      response.writeHead(status, { 'Content-Type': 'application/json', ...(requestId && { 'Request-Id': requestId }), ...headers });
+      response.end(text);
+    };
   }
 
   private later(delayMs: number, action: () => void): void {
