@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { SchedulerRegistry } from '@nestjs/schedule';
-import { StripeSubscription, StripeSyncLock, StripeSyncRun } from 'nestjs-stripe-sync';
+import { InstanceStoppingError, StripeSubscription, StripeSyncLock, StripeSyncRun } from 'nestjs-stripe-sync';
 import { StripeEmulator } from 'nestjs-stripe-sync-emulator';
 import { ScheduleModule } from '@nestjs/schedule';
 import { ADMIN_TOKEN, createTestApp, type TestApp } from './support/app.js';
@@ -89,9 +89,12 @@ describe.each(shared)('several app instances on one %s database', (database) => 
     await leaving.close();
     emulator.clearFaults();
 
-    await expect(done).rejects.toThrow('this instance is stopping');
+    await expect(done).rejects.toBeInstanceOf(InstanceStoppingError);
     const runs = survivor.dataSource.getRepository(StripeSyncRun);
-    expect(await runs.findOneByOrFail({ id: runId })).toMatchObject({ status: 'failed' });
+    expect(await runs.findOneByOrFail({ id: runId })).toMatchObject({
+      status: 'failed',
+      error: expect.stringContaining('this instance is stopping'),
+    });
     expect(await survivor.dataSource.getRepository(StripeSyncLock).count()).toBe(0);
 
     const resumed = await survivor.subscriptions.syncAll();

@@ -92,7 +92,7 @@ export { StripeRefund } from './objects/refunds/stripe-refund.entity.js';
 export { MirrorWriter, type MirrorRecord, type MirrorTables, type ChildTable } from './persistence/mirror.writer.js';
 export { StripeSyncRun, StripeSyncSlice, type SyncRunStatus } from './persistence/stripe-sync-run.entity.js';
 export { StripeSyncLock } from './persistence/stripe-sync-lock.entity.js';
-export { LeaseLostError } from './persistence/sync-leases.js';
+export { InstanceStoppingError, LeaseLostError } from './persistence/sync-leases.js';
 export { StripeSyncState } from './persistence/stripe-sync-state.entity.js';
 export { stripeSyncMigrations, type StripeSyncDialect, type StripeSyncMigrationOptions } from './persistence/migrations/index.js';
 

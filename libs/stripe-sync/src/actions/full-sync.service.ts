@@ -2,7 +2,7 @@ import { type BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/comm
 import type { MirrorEntity } from '../persistence/mirror-entity.interface.js';
 import { MirrorWriter } from '../persistence/mirror.writer.js';
 import type { StripeSyncRun } from '../persistence/stripe-sync-run.entity.js';
-import { LeaseLostError, type SyncLease, SyncLeases } from '../persistence/sync-leases.js';
+import { InstanceStoppingError, LeaseLostError, type SyncLease, SyncLeases } from '../persistence/sync-leases.js';
 import { type RunState, SyncRunStore } from '../persistence/sync-run.store.js';
 import { describeError } from '../stripe/stripe-errors.js';
 import { StripeSyncTelemetry } from '../metrics/stripe-sync.telemetry.js';
@@ -89,7 +89,7 @@ export class FullSyncService implements BeforeApplicationShutdown {
    * any instance) resumes it at once.
    */
   async stop(): Promise<void> {
-    this.leases.stop('this instance is stopping');
+    this.leases.stop();
     await Promise.allSettled(this.underWay);
   }
 
@@ -259,9 +259,13 @@ export class FullSyncService implements BeforeApplicationShutdown {
 
   /** Marks the run failed, unless another instance took it over: the run row is then its to write. */
   private async recordFailure(run: StripeSyncRun, error: unknown, leases: SyncLease[]): Promise<void> {
-    this.logger.error(
-      `Full sync ${run.id} (${run.object}) stopped after ${run.seen} objects; nothing was soft-deleted: ${describeError(error)}`,
-    );
+    if (error instanceof InstanceStoppingError) {
+      this.logger.log(`Full sync ${run.id} (${run.object}) stopped after ${run.seen} objects, as this instance is stopping; resumable`);
+    } else {
+      this.logger.error(
+        `Full sync ${run.id} (${run.object}) stopped after ${run.seen} objects; nothing was soft-deleted: ${describeError(error)}`,
+      );
+    }
     if (error instanceof LeaseLostError) {
       const takenOver = await Promise.all(leases.map((lease) => lease.takenOver().catch(() => false)));
       if (takenOver.some(Boolean)) return;

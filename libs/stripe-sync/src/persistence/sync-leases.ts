@@ -25,6 +25,14 @@ export class LeaseLostError extends Error {
   }
 }
 
+/** This instance is shutting down: the jobs that hold its leases stop, leaving what they did resumable. */
+export class InstanceStoppingError extends LeaseLostError {
+  constructor(lease: string) {
+    super(lease, 'this instance is stopping');
+    this.name = 'InstanceStoppingError';
+  }
+}
+
 /** A held lease; renewed in the background until released or lost. */
 export interface SyncLease {
   /** Why the lease was lost; null while it is held. */
@@ -49,10 +57,10 @@ export class SyncLeases {
   private readonly logger = new Logger('SyncLeases');
   /** This process, as lease owner. */
   readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`.slice(0, 64);
-  /** Why this process takes no lease any more (set by `stop`). */
-  private stopped: string | null = null;
+  /** Set by `stop`: this process takes no lease any more. */
+  private stopped = false;
   /** Stops the job of each lease held now. */
-  private readonly held = new Set<(reason: string) => void>();
+  private readonly held = new Set<() => void>();
 
   constructor(
     @InjectRepository(StripeSyncLock) private readonly locks: Repository<StripeSyncLock>,
@@ -61,7 +69,7 @@ export class SyncLeases {
 
   /** The lease `name`, or null while another live instance holds it. */
   async acquire(name: string): Promise<SyncLease | null> {
-    if (this.stopped) throw new LeaseLostError(name, this.stopped);
+    if (this.stopped) throw new InstanceStoppingError(name);
     if (!(await this.take(name))) return null;
     let lost: LeaseLostError | null = null;
     const lose = (error: LeaseLostError): never => {
@@ -82,8 +90,8 @@ export class SyncLeases {
         .catch(() => undefined);
     }, RENEW_EVERY_MS);
     heartbeat.unref();
-    const stop = (reason: string) => {
-      lost ??= new LeaseLostError(name, reason);
+    const stop = () => {
+      lost ??= new InstanceStoppingError(name);
       clearInterval(heartbeat);
     };
     this.held.add(stop);
@@ -119,9 +127,9 @@ export class SyncLeases {
    * nothing more and its next write is refused; no lease is taken any more. The jobs release their leases as they
    * end, so that another instance (or the next run) resumes them at once, not when the leases would have lapsed.
    */
-  stop(reason: string): void {
-    this.stopped = reason;
-    for (const stop of this.held) stop(reason);
+  stop(): void {
+    this.stopped = true;
+    for (const stop of this.held) stop();
   }
 
   /** Inserts the lease, or extends it if this process holds it, or takes it over if it has expired. */
