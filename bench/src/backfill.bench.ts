@@ -44,6 +44,8 @@ const { values } = parseArgs({
     // The earlier benchmark: subscriptions only, of 1 to 15 items, without invoices.
     'subscriptions-only': { type: 'boolean', default: false },
     connect: { type: 'boolean', default: false },
+    // Measures a second full sync, over the mirror a first one filled: the scheduled reconciliation's cost.
+    resync: { type: 'boolean', default: false },
     accounts: { type: 'string', default: '1000' },
     'account-subscriptions': { type: 'string', default: '20' },
     'account-customers': { type: 'string', default: '20' },
@@ -217,6 +219,7 @@ async function measure(url: string) {
   class BenchModule {}
 
   const app = await NestFactory.createApplicationContext(BenchModule, { logger: ['error', 'warn'] });
+  if (values.resync) await app.get(StripeSyncService).syncAll();
   const memory = watchMemory();
   try {
     const mirror = app.get(StripeSyncService);
@@ -274,6 +277,7 @@ async function measure(url: string) {
         pace,
         latencyMs: `${values.latency}±${values.jitter}`,
         accounts: values.connect ? Number(values.accounts) : 0,
+        resync: values.resync,
       }),
     );
   } finally {
