@@ -260,15 +260,16 @@ export class FullSyncService implements BeforeApplicationShutdown {
   /** Marks the run failed, unless another instance took it over: the run row is then its to write. */
   private async recordFailure(run: StripeSyncRun, error: unknown, leases: SyncLease[]): Promise<void> {
     if (error instanceof InstanceStoppingError) {
+      // This instance still holds the leases: nobody else can have taken the run over.
       this.logger.log(`Full sync ${run.id} (${run.object}) stopped after ${run.seen} objects, as this instance is stopping; resumable`);
     } else {
       this.logger.error(
         `Full sync ${run.id} (${run.object}) stopped after ${run.seen} objects; nothing was soft-deleted: ${describeError(error)}`,
       );
-    }
-    if (error instanceof LeaseLostError) {
-      const takenOver = await Promise.all(leases.map((lease) => lease.takenOver().catch(() => false)));
-      if (takenOver.some(Boolean)) return;
+      if (error instanceof LeaseLostError) {
+        const takenOver = await Promise.all(leases.map((lease) => lease.takenOver().catch(() => false)));
+        if (takenOver.some(Boolean)) return;
+      }
     }
     run.status = 'failed';
     run.error = describeError(error);

@@ -67,7 +67,7 @@ export class SyncLeases {
     private readonly writer: MirrorWriter,
   ) {}
 
-  /** The lease `name`, or null while another live instance holds it. */
+  /** The lease `name`, or null while another live instance holds it; `InstanceStoppingError` once `stop` was called. */
   async acquire(name: string): Promise<SyncLease | null> {
     if (this.stopped) throw new InstanceStoppingError(name);
     if (!(await this.take(name))) return null;
