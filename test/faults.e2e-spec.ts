@@ -138,3 +138,39 @@ describe.each(databases.filter((kind) => kind === 'postgres'))('a pooler that lo
     }
   });
 });
+
+describe.each(databases.filter((kind) => kind === 'mysql'))('prepared upserts on %s', (database) => {
+  it('sends the upserts of full chunks as prepared statements, with the values as Stripe sent them', async () => {
+    const emulator = await StripeEmulator.start({ seed: { subscriptions: 250, seed: 23 } });
+    const db = await createTestDatabase(database);
+    // One connection, so that its session counters are the module's.
+    const single = { ...db, options: { ...db.options, extra: { connectionLimit: 1 } } } as typeof db;
+    const t = await createTestApp({ database, shared: single, emulator });
+    const executed = async () => {
+      const [row]: { Value: string }[] = await t.dataSource.query(`SHOW SESSION STATUS LIKE 'Com_stmt_execute'`);
+      return Number(row.Value);
+    };
+    try {
+      const before = await executed();
+      await t.subscriptions.syncAll();
+
+      // Two full pages of subscriptions, and their items' full chunks.
+      expect((await executed()) - before).toBeGreaterThanOrEqual(2);
+      for (const id of emulator.listSubscriptionIds()) {
+        const { raw, created, cancelAtPeriodEnd, metadata } = await t.subscriptions.findOne(id);
+        const stripe = emulator.getSubscription(id)!;
+        expect({ created: created.getTime() / 1000, cancelAtPeriodEnd, metadata, customer: (raw as typeof stripe).customer }).toEqual({
+          created: stripe.created,
+          cancelAtPeriodEnd: stripe.cancel_at_period_end,
+          metadata: stripe.metadata,
+          customer: stripe.customer,
+        });
+      }
+      expect(await live(t)).toBe(250);
+    } finally {
+      await t.close();
+      await db.drop();
+      await emulator.stop();
+    }
+  });
+});

@@ -7,6 +7,8 @@ import { createTestDatabase, epochSeconds, testDatabases } from './support/datab
 
 const databases = await testDatabases();
 const seconds = (iso: string) => Date.parse(iso) / 1000;
+/** Above one page: the rows of full pages go through the upsert each dialect prepares, the rest through a plain one. */
+const SEEDED = 130;
 
 describe.each(databases)('times on %s', (database) => {
   let emulator: StripeEmulator;
@@ -18,7 +20,7 @@ describe.each(databases)('times on %s', (database) => {
   };
 
   beforeAll(async () => {
-    emulator = await StripeEmulator.start({ seed: { subscriptions: 40, seed: 12 } });
+    emulator = await StripeEmulator.start({ seed: { subscriptions: SEEDED, seed: 12 } });
   });
   afterAll(() => emulator.stop());
   const closeApps = async () => {
@@ -42,7 +44,7 @@ describe.each(databases)('times on %s', (database) => {
       `SELECT id, subscription_id AS "subscriptionId", ${epochSeconds(database, 'current_period_end')} AS "periodEnd" FROM ${table(StripeSubscriptionItem)}`,
     );
 
-    expect(subscriptions).toHaveLength(40);
+    expect(subscriptions).toHaveLength(SEEDED);
     for (const row of subscriptions) {
       const stripe = emulator.getSubscription(row.id)!;
       expect({ id: row.id, created: Number(row.created), startDate: Number(row.startDate) }).toEqual({
@@ -95,7 +97,7 @@ describe.each(databases)('times on %s', (database) => {
       while ((await locks.count()) === 0) await new Promise((resolve) => setTimeout(resolve, 20));
 
       await expect(kolkata.subscriptions.startSyncAll()).rejects.toThrow(SyncAlreadyRunningError);
-      expect(await newYork.results).toMatchObject([{ seen: 40 }]);
+      expect(await newYork.results).toMatchObject([{ seen: SEEDED }]);
     } finally {
       await closeApps();
       await db.drop();

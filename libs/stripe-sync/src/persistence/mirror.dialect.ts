@@ -89,7 +89,7 @@ export function mirrorDialect(dataSource: DataSource): MirrorDialect {
             ordered.map((c) => `${escape(c)} = IF(${newer}, VALUES(${escape(c)}), ${escape(c)})`).join(', ')
           );
         },
-        runRepeated: runPlain,
+        runRepeated: executeMysql,
         stopPreparing: () => false,
         isDuplicateKey: (error) => driverCode(error) === 'ER_DUP_ENTRY',
         // InnoDB's next-key locks make concurrent upserts into one table deadlock now and then; it says to restart.
@@ -138,6 +138,50 @@ interface PgClient {
   query(config: { name: string; text: string; values: unknown[] }): Promise<unknown>;
 }
 
+/** The part of a `mysql2` connection the prepared statements use. */
+interface MysqlConnection {
+  execute(sql: string, values: unknown[], callback: (error: Error | null, result?: unknown) => void): void;
+}
+
+/**
+ * Sends `sql` on the transaction's own driver connection, logged and failing as TypeORM's queries do (the writer
+ * tells errors apart by their `driverError`). Outside a transaction, it runs as a plain query.
+ */
+async function onDriverConnection(
+  manager: EntityManager,
+  sql: string,
+  parameters: unknown[],
+  send: (connection: unknown) => Promise<unknown>,
+): Promise<unknown> {
+  const runner = manager.queryRunner;
+  if (!runner) return runPlain(manager, sql, parameters);
+  const connection: unknown = await runner.connect();
+  manager.connection.logger.logQuery(sql, parameters, runner);
+  try {
+    return await send(connection);
+  } catch (error) {
+    manager.connection.logger.logQueryError(error as Error, sql, parameters, runner);
+    throw new QueryFailedError(sql, parameters, error as Error);
+  }
+}
+
+/**
+ * Runs a repeated statement as a prepared one (mysql2 keeps them per connection): its parameters travel in binary
+ * instead of escaped into the text, which the driver would build and the server parse again for every page, most
+ * of both sides' CPU with rows of JSON.
+ */
+function executeMysql(manager: EntityManager, sql: string, parameters: unknown[]): Promise<unknown> {
+  return onDriverConnection(
+    manager,
+    sql,
+    parameters,
+    (connection) =>
+      new Promise((resolve, reject) =>
+        (connection as MysqlConnection).execute(sql, parameters, (error, result) => (error ? reject(error) : resolve(result))),
+      ),
+  );
+}
+
 /**
  * Runs repeated statements as named prepared statements: PostgreSQL parses and plans each one once per
  * connection instead of on every page (about a quarter of its CPU in a full sync). A pooler in transaction mode
@@ -148,17 +192,11 @@ class PreparedStatements {
   private enabled = true;
   private readonly names = new Map<string, string>();
 
-  async run(manager: EntityManager, sql: string, parameters: unknown[]): Promise<unknown> {
-    const runner = manager.queryRunner;
-    if (!this.enabled || !runner) return runPlain(manager, sql, parameters);
-    const client = (await runner.connect()) as PgClient;
-    manager.connection.logger.logQuery(sql, parameters, runner);
-    try {
-      return await client.query({ name: this.nameOf(sql), text: sql, values: parameters });
-    } catch (error) {
-      manager.connection.logger.logQueryError(error as Error, sql, parameters, runner);
-      throw new QueryFailedError(sql, parameters, error as Error);
-    }
+  run(manager: EntityManager, sql: string, parameters: unknown[]): Promise<unknown> {
+    if (!this.enabled) return runPlain(manager, sql, parameters);
+    return onDriverConnection(manager, sql, parameters, (client) =>
+      (client as PgClient).query({ name: this.nameOf(sql), text: sql, values: parameters }),
+    );
   }
 
   stopOn(error: unknown): boolean {
