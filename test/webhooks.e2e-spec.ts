@@ -306,6 +306,21 @@ describe.each(databases)('webhooks on %s', (database) => {
       expect((await eventLog().findOneByOrFail({ id: older.id })).outcome).toBe('stale');
       expect((await mirrored().findOneByOrFail({ id: subscription.id })).metadata).toEqual({ v: 'newer' });
     });
+
+    it('never moves a row back in time for an older event that carries the same data', async () => {
+      const newer = now();
+      const same = { ...subscription, metadata: { v: 'same' } };
+      await deliver(makeEvent('customer.subscription.updated', same, newer)).expect(200);
+      const { observedAt } = await mirrored().findOneByOrFail({ id: subscription.id });
+      const writer = t.app.get(MirrorWriter);
+      jest.spyOn(writer, 'observedAt').mockResolvedValueOnce(undefined);
+
+      const older = makeEvent('customer.subscription.updated', same, newer - 5);
+      expect((await deliver(older)).body.result).toBe('processed');
+
+      expect((await eventLog().findOneByOrFail({ id: older.id })).outcome).toBe('stale');
+      expect((await mirrored().findOneByOrFail({ id: subscription.id })).observedAt).toEqual(observedAt);
+    });
   });
 
   it('works under a global prefix without rawBody: true', async () => {
