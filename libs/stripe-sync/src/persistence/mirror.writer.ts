@@ -173,6 +173,9 @@ export class MirrorWriter implements OnModuleInit {
   ): Promise<WriteCounts> {
     if (records.length === 0) return { inserted: 0, updated: 0, restored: 0 };
     records = [...new Map(records.map((record) => [record.row.id, record])).values()];
+    const ids = records.map((record) => record.row.id);
+    const hasRaw = manager.connection.getMetadata(tables.target).findColumnWithPropertyName('raw') !== undefined;
+    const existing = await this.findStored(manager, tables.target, ids, hasRaw);
     const stamps = { accountId: account, observedAt, syncedAt: new Date() };
     const deleted = new Set<MirrorRow<MirrorEntity>>();
     for (const record of records.filter((candidate) => candidate.deleted)) {
@@ -180,7 +183,7 @@ export class MirrorWriter implements OnModuleInit {
       for (const set of record.children) for (const row of set.rows) deleted.add(row);
     }
 
-    const existing = await this.writeRows(
+    await this.upsert(
       manager,
       tables.target,
       records.map((record) => record.row),
@@ -197,82 +200,22 @@ export class MirrorWriter implements OnModuleInit {
           if (set.complete && existing.has(record.row.id)) completeParentIds.push(record.row.id);
         }
       }
-      await this.writeRows(manager, table.target, rows, stamps, deleted);
+      await this.upsert(manager, table.target, rows, stamps, deleted);
       await this.sweepChildren(manager, table, completeParentIds, observedAt);
     }
 
     const restored = records.filter((record) => !record.deleted && existing.get(record.row.id)?.deletedAt).length;
-    // Rows whose data differs from what the mirror held (a restored row counts as restored only).
+    // Rows whose Stripe data differs from what the mirror held (a restored row counts as restored only); a type
+    // without `raw` counts every row it had.
     const updated = records.filter((record) => {
       const stored = existing.get(record.row.id);
-      return stored !== undefined && stored.deletedAt === null && !stored.unchanged;
+      return (
+        stored !== undefined &&
+        stored.deletedAt === null &&
+        !(hasRaw && isDeepStrictEqual(stored.raw, (record.row as { raw?: unknown }).raw))
+      );
     }).length;
-    return { inserted: records.length - existing.size, updated, restored };
-  }
-
-  /**
-   * Writes the rows into one table. A row the mirror already holds as it is (every column, live, of the same
-   * account) only has its `observed_at` and `synced_at` moved on, unless another write changed it since it was
-   * read: a full sync over an unchanged mirror then rewrites no data (no JSON parsed, compressed or logged again).
-   * Answers what the table held of each row.
-   */
-  private async writeRows(
-    manager: EntityManager,
-    target: EntityTarget<MirrorEntity>,
-    rows: MirrorRow<MirrorEntity>[],
-    stamps: Stamps,
-    deleted: Set<MirrorRow<MirrorEntity>>,
-  ): Promise<Map<string, { deletedAt: Date | null; unchanged: boolean }>> {
-    // One statement cannot upsert the same key twice: the last copy wins.
-    rows = [...new Map(rows.map((row) => [row.id, row])).values()];
-    const meta = manager.connection.getMetadata(target);
-    const stored = await this.findStored(
-      manager,
-      target,
-      rows.map((row) => row.id),
-    );
-    const held = new Map<string, { deletedAt: Date | null; unchanged: boolean }>();
-    const unchanged = new Map<string, MirrorEntity>();
-    for (const row of rows) {
-      const found = stored.get(row.id);
-      if (!found) continue;
-      const same = !deleted.has(row) && holdsSame(meta, found, row, stamps.accountId);
-      held.set(row.id, { deletedAt: found.deletedAt, unchanged: same });
-      // A row observed later is the upsert's to keep.
-      if (same && found.observedAt <= stamps.observedAt) unchanged.set(row.id, found);
-    }
-    const allMarked = await this.markSeen(manager, meta, [...unchanged.values()], stamps);
-    const rewritten = allMarked ? rows.filter((row) => !unchanged.has(row.id)) : rows;
-    await this.upsert(manager, meta, rewritten, stamps, deleted);
-    return held;
-  }
-
-  /**
-   * Moves `observed_at` and `synced_at` of stored rows on, each only if it still has the `observed_at` it was read
-   * with (nothing wrote it since). False when some had changed: those are to be written in full.
-   */
-  private async markSeen(manager: EntityManager, meta: EntityMetadata, stored: MirrorEntity[], stamps: Stamps): Promise<boolean> {
-    const id = this.column(meta, 'id');
-    const observed = this.column(meta, 'observedAt');
-    let marked = 0;
-    for (const chunk of chunks(stored, MAX_PARAMETERS_PER_STATEMENT / 3)) {
-      const read: Record<string, unknown> = {};
-      const pairs = chunk.map((row, i) => {
-        read[`id${i}`] = row.id;
-        read[`observedAt${i}`] = row.observedAt;
-        return `(:id${i}, :observedAt${i})`;
-      });
-      const result = await manager
-        .createQueryBuilder()
-        .update(meta.target)
-        .set({ observedAt: stamps.observedAt, syncedAt: stamps.syncedAt })
-        // The plain IN lets every database find the rows by their key.
-        .where(`${id} IN (:...ids)`, { ids: chunk.map((row) => row.id) })
-        .andWhere(`(${id}, ${observed}) IN (${pairs.join(', ')})`, read)
-        .execute();
-      marked += result.affected ?? 0;
-    }
-    return marked === stored.length;
+    return { inserted: ids.length - existing.size, updated, restored };
   }
 
   /**
@@ -290,7 +233,7 @@ export class MirrorWriter implements OnModuleInit {
         .where(`${this.column(meta, 'id')} = :id`, { id })
         .andWhere(`${this.column(meta, 'observedAt')} <= :observedAt`, { observedAt })
         .execute();
-      if (!marked.affected) return (await this.observedAtIn(manager, tables, id)) ? 'kept' : 'unknown';
+      if (!marked.affected) return (await this.findStored(manager, tables.target, [id], false)).size > 0 ? 'kept' : 'unknown';
       for (const child of tables.children) {
         await this.markDeleted(manager, child.target, observedAt, (qb, childMeta) => {
           qb.andWhere(`${this.column(childMeta, child.parentProperty)} = :id`, { id });
@@ -347,11 +290,15 @@ export class MirrorWriter implements OnModuleInit {
     return swept;
   }
 
-  /** The stored rows of these ids, every column. */
-  private async findStored(manager: EntityManager, target: EntityTarget<MirrorEntity>, ids: string[]) {
-    const found = new Map<string, MirrorEntity>();
+  /** The stored rows of these ids: when each was deleted, and (`withRaw`) its data. */
+  private async findStored(manager: EntityManager, target: EntityTarget<MirrorEntity>, ids: string[], withRaw: boolean) {
+    const found = new Map<string, { deletedAt: Date | null; raw?: unknown }>();
     for (const chunk of chunks(ids, MAX_PARAMETERS_PER_STATEMENT)) {
-      const rows = await manager.createQueryBuilder(target, 'mirror').where('mirror.id IN (:...chunk)', { chunk }).getMany();
+      const rows = await manager
+        .createQueryBuilder(target, 'mirror')
+        .select(['mirror.id', 'mirror.deletedAt', ...(withRaw ? ['mirror.raw'] : [])])
+        .where('mirror.id IN (:...chunk)', { chunk })
+        .getMany();
       for (const row of rows) found.set(row.id, row);
     }
     return found;
@@ -359,13 +306,16 @@ export class MirrorWriter implements OnModuleInit {
 
   private async upsert(
     manager: EntityManager,
-    meta: EntityMetadata,
+    target: EntityTarget<MirrorEntity>,
     rows: MirrorRow<MirrorEntity>[],
-    stamps: Stamps,
+    stamps: { accountId: string | null; observedAt: Date; syncedAt: Date },
     deleted: Set<MirrorRow<MirrorEntity>>,
   ) {
     if (rows.length === 0) return;
+    // One statement cannot upsert the same key twice: the last copy wins.
+    rows = [...new Map(rows.map((row) => [row.id, row])).values()];
     const { driver } = this.dataSource;
+    const meta = manager.connection.getMetadata(target);
     const live: Record<string, unknown> = { deletedAt: null, ...stamps };
     const gone: Record<string, unknown> = { ...live, deletedAt: stamps.observedAt };
     for (const chunk of chunks(rows, ROWS_PER_UPSERT)) {
@@ -438,20 +388,6 @@ export class MirrorWriter implements OnModuleInit {
     if (!column) throw new Error(`${meta.name} has no property ${property}`);
     return escaped ? this.dataSource.driver.escape(column.databaseName) : column.databaseName;
   }
-}
-
-/** The columns the writer sets itself (`accountId` is compared apart, with the account written for). */
-type Stamps = { accountId: string | null; observedAt: Date; syncedAt: Date };
-const BOOKKEEPING = new Set(['accountId', 'observedAt', 'syncedAt', 'deletedAt']);
-
-/** True when the stored row is live, of `account`, and holds in every other column what `row` would write. */
-function holdsSame(meta: EntityMetadata, stored: MirrorEntity, row: MirrorRow<MirrorEntity>, account: string | null): boolean {
-  if (stored.deletedAt !== null || stored.accountId !== account) return false;
-  return meta.columns.every(
-    (column) =>
-      BOOKKEEPING.has(column.propertyName) ||
-      isDeepStrictEqual(column.getEntityValue(stored) ?? null, column.getEntityValue(row as object) ?? null),
-  );
 }
 
 function chunks<T>(items: T[], size: number): T[][] {
