@@ -19,6 +19,8 @@ export interface MirrorDialect {
   guardedUpsert(table: string, columns: string[], rowCount: number, key: string, guardColumn: string): string;
   /** Runs a statement the writer sends over and over, such as the upsert of a full chunk of rows. */
   runRepeated(manager: EntityManager, sql: string, parameters: unknown[]): Promise<unknown>;
+  /** Runs a statement whose text varies, such as the upsert of a last, partial chunk. */
+  runOnce(manager: EntityManager, sql: string, parameters: unknown[]): Promise<unknown>;
   /**
    * True when `error` says a connection pooler lost a prepared statement; the dialect then stops preparing
    * and the failed transaction can be run again.
@@ -47,6 +49,7 @@ export function mirrorDialect(dataSource: DataSource): MirrorDialect {
           `${columns.map((c) => `${escape(c)} = EXCLUDED.${escape(c)}`).join(', ')} ` +
           `WHERE ${table}.${escape(guard)} <= EXCLUDED.${escape(guard)}`,
         runRepeated: (manager, sql, parameters) => prepared.run(manager, sql, parameters),
+        runOnce: runPlain,
         stopPreparing: (error) => prepared.stopOn(error),
         isDuplicateKey: (error) => driverCode(error) === '23505',
         // deadlock_detected, serialization_failure
@@ -67,6 +70,7 @@ export function mirrorDialect(dataSource: DataSource): MirrorDialect {
           `WHERE ${table}.${escape(guard)} <= excluded.${escape(guard)}`,
         // TypeORM keeps a cache of prepared statements by their text.
         runRepeated: runPlain,
+        runOnce: runPlain,
         stopPreparing: () => false,
         isDuplicateKey: (error) => /^SQLITE_CONSTRAINT_(PRIMARYKEY|UNIQUE)$/.test(String(driverCode(error))),
         // Transactions wait for the write lock (beginWrite); a busy one has waited its timeout already.
@@ -89,7 +93,9 @@ export function mirrorDialect(dataSource: DataSource): MirrorDialect {
             ordered.map((c) => `${escape(c)} = IF(${newer}, VALUES(${escape(c)}), ${escape(c)})`).join(', ')
           );
         },
-        runRepeated: executeMysql,
+        runRepeated: (manager, sql, parameters) => executeMysql(manager, sql, parameters, true),
+        // Prepared too, for the same gain, then closed: statements of every length would pile up on the server.
+        runOnce: (manager, sql, parameters) => executeMysql(manager, sql, parameters, false),
         stopPreparing: () => false,
         isDuplicateKey: (error) => driverCode(error) === 'ER_DUP_ENTRY',
         // InnoDB's next-key locks make concurrent upserts into one table deadlock now and then; it says to restart.
@@ -141,6 +147,7 @@ interface PgClient {
 /** The part of a `mysql2` connection the prepared statements use. */
 interface MysqlConnection {
   execute(sql: string, values: unknown[], callback: (error: Error | null, result?: unknown) => void): void;
+  unprepare(sql: string): void;
 }
 
 /**
@@ -166,20 +173,21 @@ async function onDriverConnection(
 }
 
 /**
- * Runs a repeated statement as a prepared one (mysql2 keeps them per connection): its parameters travel in binary
- * instead of escaped into the text, which the driver would build and the server parse again for every page, most
- * of both sides' CPU with rows of JSON.
+ * Runs a statement as a prepared one: its parameters travel in binary instead of escaped into the text, which the
+ * driver would build and the server parse again for every page, most of both sides' CPU with rows of JSON.
+ * mysql2 keeps a prepared statement per connection until it is closed (`keep` false: at once).
  */
-function executeMysql(manager: EntityManager, sql: string, parameters: unknown[]): Promise<unknown> {
-  return onDriverConnection(
-    manager,
-    sql,
-    parameters,
-    (connection) =>
-      new Promise((resolve, reject) =>
-        (connection as MysqlConnection).execute(sql, parameters, (error, result) => (error ? reject(error) : resolve(result))),
-      ),
-  );
+function executeMysql(manager: EntityManager, sql: string, parameters: unknown[], keep: boolean): Promise<unknown> {
+  return onDriverConnection(manager, sql, parameters, async (connection) => {
+    const mysql = connection as MysqlConnection;
+    try {
+      return await new Promise((resolve, reject) =>
+        mysql.execute(sql, parameters, (error, result) => (error ? reject(error) : resolve(result))),
+      );
+    } finally {
+      if (!keep) mysql.unprepare(sql);
+    }
+  });
 }
 
 /**

@@ -328,7 +328,7 @@ export class MirrorWriter implements OnModuleInit {
         }
       }
       if (chunk.length === ROWS_PER_UPSERT) await this.dialect.runRepeated(manager, this.fullChunkUpsert(meta), parameters);
-      else await manager.query(this.upsertSql(meta, chunk.length), parameters);
+      else await this.dialect.runOnce(manager, this.upsertSql(meta, chunk.length), parameters);
     }
   }
 
