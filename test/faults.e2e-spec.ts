@@ -4,7 +4,7 @@ import { StripeEmulator } from 'nestjs-stripe-sync-emulator';
 import { IsNull } from 'typeorm';
 import { ADMIN_TOKEN, API_KEY, createTestApp, type TestApp } from './support/app.js';
 import { CapturingLogger } from './support/logs.js';
-import { createTestDatabase, testDatabases } from './support/databases.js';
+import { createTestDatabase, type TestDatabaseKind, testDatabases } from './support/databases.js';
 import { signed, WEBHOOK_SECRET } from './support/events.js';
 import { loadFixture } from './support/fixtures.js';
 
@@ -109,15 +109,10 @@ describe.each(databases)('faults on %s', (database) => {
 
 describe.each(databases.filter((kind) => kind === 'postgres'))('a pooler that loses prepared statements, on %s', (database) => {
   it('stops preparing the upserts, writes the page again unprepared, and the run completes', async () => {
-    // Above one page, so the upserts of full chunks are prepared.
-    const emulator = await StripeEmulator.start({ seed: { subscriptions: 250, seed: 19 } });
-    const db = await createTestDatabase(database);
     // One connection, so that what the test does to it is what the module's transactions meet.
-    const single = { ...db, options: { ...db.options, extra: { max: 1 } } } as typeof db;
-    const t = await createTestApp({ database, shared: single, emulator });
-    const prepared = async () =>
-      (await t.dataSource.query(`SELECT name FROM pg_prepared_statements WHERE name LIKE 'stripe_sync_%'`)).length;
-    try {
+    await withOneConnection(database, 19, { max: 1 }, async (t, emulator) => {
+      const prepared = async () =>
+        (await t.dataSource.query(`SELECT name FROM pg_prepared_statements WHERE name LIKE 'stripe_sync_%'`)).length;
       await t.subscriptions.syncAll();
       expect(await prepared()).toBeGreaterThan(0);
 
@@ -131,26 +126,18 @@ describe.each(databases.filter((kind) => kind === 'postgres'))('a pooler that lo
       expect(await prepared()).toBe(0);
       expect((await t.subscriptions.findOne(id)).metadata).toEqual({ after: 'deallocate' });
       expect(await live(t)).toBe(250);
-    } finally {
-      await t.close();
-      await db.drop();
-      await emulator.stop();
-    }
+    });
   });
 });
 
 describe.each(databases.filter((kind) => kind === 'mysql'))('prepared upserts on %s', (database) => {
   it('sends the upserts as prepared statements, with the values as Stripe sent them', async () => {
-    const emulator = await StripeEmulator.start({ seed: { subscriptions: 250, seed: 23 } });
-    const db = await createTestDatabase(database);
     // One connection, so that its session counters are the module's.
-    const single = { ...db, options: { ...db.options, extra: { connectionLimit: 1 } } } as typeof db;
-    const t = await createTestApp({ database, shared: single, emulator });
-    const counter = async (name: string) => {
-      const [row]: { Value: string }[] = await t.dataSource.query(`SHOW SESSION STATUS LIKE '${name}'`);
-      return Number(row.Value);
-    };
-    try {
+    await withOneConnection(database, 23, { connectionLimit: 1 }, async (t, emulator) => {
+      const counter = async (name: string) => {
+        const [row]: { Value: string }[] = await t.dataSource.query(`SHOW SESSION STATUS LIKE '${name}'`);
+        return Number(row.Value);
+      };
       const before = { executed: await counter('Com_stmt_execute'), closed: await counter('Com_stmt_close') };
       await t.subscriptions.syncAll();
 
@@ -173,10 +160,29 @@ describe.each(databases.filter((kind) => kind === 'mysql'))('prepared upserts on
         });
       }
       expect(await live(t)).toBe(250);
-    } finally {
-      await t.close();
-      await db.drop();
-      await emulator.stop();
-    }
+    });
   });
 });
+
+/**
+ * Runs `test` against an app on a fresh database whose pool has one connection (`pool`: the driver's option for
+ * it), and an emulator of 250 subscriptions: above one page, so the upserts of full chunks are prepared.
+ */
+async function withOneConnection(
+  database: TestDatabaseKind,
+  seed: number,
+  pool: Record<string, number>,
+  test: (t: TestApp, emulator: StripeEmulator) => Promise<void>,
+) {
+  const emulator = await StripeEmulator.start({ seed: { subscriptions: 250, seed } });
+  const db = await createTestDatabase(database);
+  const single = { ...db, options: { ...db.options, extra: pool } } as typeof db;
+  const t = await createTestApp({ database, shared: single, emulator });
+  try {
+    await test(t, emulator);
+  } finally {
+    await t.close();
+    await db.drop();
+    await emulator.stop();
+  }
+}
