@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { StripeSubscription, StripeSubscriptionItem, StripeSyncRun, StripeSyncSlice } from 'nestjs-stripe-sync';
 import { StripeEmulator } from 'nestjs-stripe-sync-emulator';
-import { IsNull } from 'typeorm';
+import { type EntitySubscriberInterface, IsNull } from 'typeorm';
 import { ADMIN_TOKEN, createTestApp, type TestApp } from './support/app.js';
 import { testDatabases } from './support/databases.js';
 import { loadFixture } from './support/fixtures.js';
@@ -65,6 +65,40 @@ describe.each(databases)('full sync backfill on %s', (database) => {
     expect(many.requests).toBe(emulator.stats.total);
     expect(sequentialRequests).toBe(Math.ceil(SEEDED / 100) + withMoreThanTenItems());
   });
+
+  // SQLite runs one transaction at a time whatever the option.
+  (database === 'sqlite' ? it.skip : it)(
+    'writes at most writeConcurrency pages at once, leaving the rest of the pool to the app',
+    async () => {
+      // Pages enough for eight slices under way.
+      const larger = await StripeEmulator.start({ seed: { subscriptions: 2_000, seed: 22, now: 1_790_000_000 } });
+      const peakOfOpenTransactions = async (writeConcurrency: number) => {
+        const t = await createTestApp({ database, emulator: larger, options: { parallelism: 8, writeConcurrency } });
+        apps.push(t);
+        let open = 0;
+        let peak = 0;
+        // Each transaction is held open a little, so that pages written at the same time surely overlap.
+        const counter: EntitySubscriberInterface = {
+          afterTransactionStart: async () => {
+            peak = Math.max(peak, ++open);
+            await new Promise((resolve) => setTimeout(resolve, 100));
+          },
+          afterTransactionCommit: () => void open--,
+          afterTransactionRollback: () => void open--,
+        };
+        t.dataSource.subscribers.push(counter);
+        await expect(t.subscriptions.syncAll()).resolves.toMatchObject({ seen: 2_000 });
+        return peak;
+      };
+      try {
+        // Besides its pages, a run saves its totals every second in a transaction of its own.
+        expect(await peakOfOpenTransactions(8)).toBeGreaterThan(2);
+        expect(await peakOfOpenTransactions(1)).toBeLessThanOrEqual(2);
+      } finally {
+        await larger.stop();
+      }
+    },
+  );
 
   it('resumes a failed run from its cursors, and only then soft-deletes what Stripe did not return', async () => {
     const t = await app(3);

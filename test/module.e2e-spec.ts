@@ -137,6 +137,7 @@ describe('StripeSyncModule registration', () => {
         '"apiKey"',
       ],
       ['a bad concurrency', () => StripeSyncModule.forRoot({ ...valid(), concurrency: 0 }), '"concurrency"'],
+      ['a bad writeConcurrency', () => StripeSyncModule.forRoot({ ...valid(), writeConcurrency: 1.5 }), '"writeConcurrency"'],
     ])('%s', async (_case, register, option) => {
       await expect((async () => boot([register()]))()).rejects.toThrow(option);
     });

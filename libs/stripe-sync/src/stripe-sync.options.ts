@@ -35,6 +35,7 @@ export function resolveStripeSyncOptions(options: StripeSyncModuleOptions | unde
     concurrency = 8,
     parallelism = 4,
     maxParallelism = 64,
+    writeConcurrency = 4,
     webhookSecret,
     webhookTolerance = 300,
     requestsPerSecond,
@@ -67,6 +68,9 @@ export function resolveStripeSyncOptions(options: StripeSyncModuleOptions | unde
   }
   if (!Number.isInteger(maxParallelism) || maxParallelism < parallelism || maxParallelism > 256) {
     throw new StripeSyncOptionsError('maxParallelism', `must be an integer from parallelism (${parallelism}) to 256`);
+  }
+  if (!Number.isInteger(writeConcurrency) || writeConcurrency < 1 || writeConcurrency > 100) {
+    throw new StripeSyncOptionsError('writeConcurrency', 'must be an integer from 1 to 100');
   }
   if (stripe.protocol !== undefined && stripe.protocol !== 'http' && stripe.protocol !== 'https') {
     throw new StripeSyncOptionsError('stripe.protocol', 'must be "http" or "https"');
@@ -103,6 +107,7 @@ export function resolveStripeSyncOptions(options: StripeSyncModuleOptions | unde
     concurrency,
     parallelism,
     maxParallelism,
+    writeConcurrency,
     webhookSecrets,
     webhookTolerance,
     requestsPerSecond: rate,

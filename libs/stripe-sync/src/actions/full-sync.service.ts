@@ -1,4 +1,5 @@
 import { type BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
+import pLimit from 'p-limit';
 import type { MirrorEntity } from '../persistence/mirror-entity.interface.js';
 import { MirrorWriter } from '../persistence/mirror.writer.js';
 import type { StripeSyncRun } from '../persistence/stripe-sync-run.entity.js';
@@ -7,7 +8,6 @@ import { type RunState, SyncRunStore } from '../persistence/sync-run.store.js';
 import { describeError } from '../stripe/stripe-errors.js';
 import { StripeSyncTelemetry } from '../metrics/stripe-sync.telemetry.js';
 import { PageBudget } from '../stripe/stripe-page-budget.js';
-import { mapWithConcurrency } from './concurrency.js';
 import { RequestTally } from './stripe-action.service.js';
 import { SyncAlreadyRunningError } from './stripe-action.errors.js';
 import type { AccountSyncSummary, StartedSyncAll, SyncAllSummary } from './stripe-action.interfaces.js';
@@ -205,7 +205,7 @@ export class FullSyncService implements BeforeApplicationShutdown {
     const connectedDone = async (): Promise<AccountSyncSummary[]> => {
       if (failure instanceof LeaseLostError) return [];
       accounts = await connected!.sources().catch((error: unknown) => ((failure ??= error), []));
-      return mapWithConcurrency(accounts, ACCOUNTS_AT_ONCE, runAccount);
+      return pLimit(ACCOUNTS_AT_ONCE).map(accounts, runAccount);
     };
     const listed = platform.some((source) => source.objectName === connected?.listedBy);
     let perAccount: Promise<AccountSyncSummary[]> = connected && !listed ? connectedDone() : Promise.resolve([]);

@@ -1,4 +1,5 @@
 import type { DataSource, FindOptionsWhere, Repository } from 'typeorm';
+import pLimit from 'p-limit';
 import type { ResolvedStripeSyncOptions } from '../interfaces/stripe-sync-options.interface.js';
 import type { MirroredChildDefinition, MirroredObjectDefinition } from '../objects/mirrored-object.js';
 import type { MirrorEntity } from '../persistence/mirror-entity.interface.js';
@@ -6,7 +7,7 @@ import type { ChildRows, MirrorRecord, MirrorTables, MirrorWriter } from '../per
 import { describeError, isResourceMissing } from '../stripe/stripe-errors.js';
 import type { StripePage, StripeReader } from '../stripe/stripe-reader.js';
 import type { AccountScope, StripeAccounts } from '../stripe/stripe-accounts.js';
-import { KeyedMutex, mapWithConcurrency } from './concurrency.js';
+import { KeyedMutex } from './concurrency.js';
 import type { FullSyncService } from './full-sync.service.js';
 import { InvalidStripeObjectError, MirrorObjectNotFoundError } from './stripe-action.errors.js';
 import { StripeFields } from '../objects/stripe-fields.js';
@@ -193,7 +194,7 @@ export class StripeActionService<TEntity extends MirrorEntity & { created: Date 
     const observedAt = new Date();
     const tally = new RequestTally();
     const scope = await this.scope(account);
-    const outcomes = await mapWithConcurrency(unique, this.concurrency, (id) =>
+    const outcomes = await pLimit(this.concurrency).map(unique, (id) =>
       settle(async () => {
         tally.count++;
         const object = await this.retrieve(id, scope);
@@ -288,7 +289,7 @@ export class StripeActionService<TEntity extends MirrorEntity & { created: Date 
     own.count++;
     try {
       const page = await this.listPage(request, scope);
-      const records = await mapWithConcurrency(page.data, this.concurrency, (object) => this.toRecord(object, own, scope));
+      const records = await pLimit(this.concurrency).map(page.data, (object) => this.toRecord(object, own, scope));
       return { records, created: page.data.map((object) => createdOf(object)), requestedAt, hasMore: page.has_more, requests: own.count };
     } finally {
       tally.count += own.count;

@@ -229,16 +229,18 @@ export class Backfill<TEntity extends MirrorEntity> {
 
   /** Writes a page with the slices it moved: its own, and the parts split off it. */
   private async writePage(records: MirrorRecord<TEntity>[], observedAt: Date, slice: StripeSyncSlice, splits: StripeSyncSlice[]) {
-    await this.writer.write(this.source.tables, records, observedAt, {
-      account: this.source.account,
-      alsoInTransaction: async (manager, counts) => {
-        await this.lease.check(manager);
-        slice.inserted += counts.inserted;
-        slice.updated += counts.updated;
-        slice.restored += counts.restored;
-        await this.store.saveSlices(manager, [slice, ...splits]);
-      },
-    });
+    await this.budget.write(() =>
+      this.writer.write(this.source.tables, records, observedAt, {
+        account: this.source.account,
+        alsoInTransaction: async (manager, counts) => {
+          await this.lease.check(manager);
+          slice.inserted += counts.inserted;
+          slice.updated += counts.updated;
+          slice.restored += counts.restored;
+          await this.store.saveSlices(manager, [slice, ...splits]);
+        },
+      }),
+    );
   }
 
   /** Saves the run's totals unless a save is still under way. */

@@ -38,6 +38,12 @@ export interface StripeSyncModuleOptions {
   /** Most list pages full syncs keep in flight at once, all runs, types and accounts together. Default 64. */
   maxParallelism?: number;
   /**
+   * How many pages full syncs write to the database at once, all runs together, each on a connection of your
+   * TypeORM pool: keep it below the pool's size, so that your app's own queries find a connection during a full
+   * sync. Default 4.
+   */
+  writeConcurrency?: number;
+  /**
    * Requests per second this process sends with the key, shared by every caller. Default: 20 for test keys,
    * 80 for live ones (Stripe allows 25 and 100). 0 sends without pacing (429s are still retried).
    */

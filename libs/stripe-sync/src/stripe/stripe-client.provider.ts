@@ -35,6 +35,6 @@ export const stripeClientProvider: Provider = {
 export const pageBudgetProvider: Provider = {
   provide: PageBudget,
   inject: [STRIPE_SYNC_OPTIONS],
-  useFactory: ({ apiKey, requestsPerSecond, parallelism, maxParallelism, concurrency }: ResolvedStripeSyncOptions) =>
-    new PageBudget(governorFor(apiKey, requestsPerSecond), parallelism, maxParallelism, concurrency),
+  useFactory: ({ apiKey, requestsPerSecond, parallelism, maxParallelism, concurrency, writeConcurrency }: ResolvedStripeSyncOptions) =>
+    new PageBudget(governorFor(apiKey, requestsPerSecond), parallelism, maxParallelism, concurrency, writeConcurrency),
 };

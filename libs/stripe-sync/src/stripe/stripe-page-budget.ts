@@ -1,3 +1,4 @@
+import pLimit, { type LimitFunction } from 'p-limit';
 import type { RequestGovernor } from './stripe-request-governor.js';
 
 /**
@@ -19,6 +20,7 @@ export class PageBudget {
   /** Moving averages over recent pages: requests per page, and ms from a page's arrival to its write. */
   private requestsPerPage = 1;
   private writeMs = 0;
+  private readonly writes: LimitFunction;
 
   constructor(
     private readonly governor: RequestGovernor,
@@ -26,7 +28,10 @@ export class PageBudget {
     private readonly max: number,
     /** Child lists a page makes at once (`concurrency`). */
     private readonly childListsAtOnce: number,
-  ) {}
+    writesAtOnce: number,
+  ) {
+    this.writes = pLimit(writesAtOnce);
+  }
 
   get size(): number {
     const { currentRate, latencyMs } = this.governor;
@@ -44,6 +49,11 @@ export class PageBudget {
   observePage(requests: number, writeMs: number): void {
     this.requestsPerPage += (requests - this.requestsPerPage) * SMOOTHING;
     this.writeMs += (writeMs - this.writeMs) * SMOOTHING;
+  }
+
+  /** Runs a page's write once fewer than `writesAtOnce` writes are under way. */
+  write<T>(work: () => Promise<T>): Promise<T> {
+    return this.writes(work);
   }
 
   /** How many more pages would be sent at once rather than wait. */

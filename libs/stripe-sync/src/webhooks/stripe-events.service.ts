@@ -2,9 +2,9 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type Stripe from 'stripe';
 import { Brackets, type Repository } from 'typeorm';
+import pLimit from 'p-limit';
 import type { EventApplication, StripeObject } from '../actions/stripe-action.service.js';
 import { type AnyStripeAction, StripeSyncService } from '../actions/stripe-sync.service.js';
-import { mapWithConcurrency } from '../actions/concurrency.js';
 import { MirrorWriter } from '../persistence/mirror.writer.js';
 import { StripeSyncState } from '../persistence/stripe-sync-state.entity.js';
 import { describeError } from '../stripe/stripe-errors.js';
@@ -190,7 +190,7 @@ export class StripeEventsService {
   /** The platform's events, then each connected account's (read with its header, each with a cursor of its own). */
   private async catchUp(): Promise<EventsCatchUpSummary> {
     const platform = await this.catchUpFor(null);
-    const accounts = await mapWithConcurrency(await this.mirror.connectedAccountIds(), CATCH_UP_ACCOUNTS_AT_ONCE, (account) =>
+    const accounts = await pLimit(CATCH_UP_ACCOUNTS_AT_ONCE).map(await this.mirror.connectedAccountIds(), (account) =>
       this.catchUpFor(account),
     );
     for (const part of accounts)
