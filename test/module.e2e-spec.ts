@@ -190,6 +190,28 @@ describe('StripeSyncModule registration', () => {
       );
     });
 
+    it('a scheduled full sync that the app stops on shutdown logs that it stopped, not an error', async () => {
+      const started = await boot([
+        ScheduleModule.forRoot(),
+        StripeSyncModule.forRoot({ ...emulatorOptions(emulator), objects: ['subscription'], schedule: { catchUp: false } }),
+      ]);
+      const logger = new CapturingLogger();
+      started.useLogger(logger);
+      emulator.injectFault({ route: 'GET /v1/subscriptions', delayMs: 400, times: 1_000 });
+      try {
+        const tick = jobs(started).getCronJob('stripe-sync:full-sync').fireOnTick();
+        // The run holds its lease and waits for Stripe's first page.
+        await new Promise((resolve) => setTimeout(resolve, 150));
+        await started.close();
+        app = undefined;
+        await tick;
+      } finally {
+        emulator.clearFaults();
+      }
+      expect(logger.lines.filter((line) => line.startsWith('error'))).toEqual([]);
+      expect(logger.lines).toContainEqual(expect.stringContaining('Scheduled full sync stopped: Lost the lease'));
+    });
+
     it('runs the catch-up in one instance at a time: a tick while another holds its lease sends nothing', async () => {
       const started = await boot([
         ScheduleModule.forRoot(),

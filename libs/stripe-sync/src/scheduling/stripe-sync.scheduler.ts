@@ -4,7 +4,7 @@ import { CronJob } from 'cron';
 import { SyncAlreadyRunningError } from '../actions/stripe-action.errors.js';
 import { StripeSyncService } from '../actions/stripe-sync.service.js';
 import type { ResolvedStripeSyncOptions } from '../interfaces/stripe-sync-options.interface.js';
-import { SyncLeases } from '../persistence/sync-leases.js';
+import { InstanceStoppingError, SyncLeases } from '../persistence/sync-leases.js';
 import { CATCH_UP_JOB_NAME, FULL_SYNC_JOB_NAME, STRIPE_SYNC_OPTIONS } from '../stripe-sync.constants.js';
 import { StripeSyncOptionsError } from '../stripe-sync.options.js';
 import { describeError } from '../stripe/stripe-errors.js';
@@ -87,6 +87,8 @@ export class StripeSyncScheduler implements OnApplicationBootstrap, OnApplicatio
       this.logger.log(outcome === null ? `${what} skipped: another instance is running it` : `${what} done: ${outcome}`);
     } catch (error) {
       if (error instanceof SyncAlreadyRunningError) this.logger.log(`${what} skipped: ${error.message}`);
+      // A deploy or restart, not a failure: a full sync is resumed by the next start, a catch-up from its cursor.
+      else if (error instanceof InstanceStoppingError) this.logger.log(`${what} stopped: ${error.message}`);
       else this.logger.error(`${what} failed: ${describeError(error)}`);
     }
   }
