@@ -87,7 +87,7 @@ export class StripeSyncScheduler implements OnApplicationBootstrap, OnApplicatio
       this.logger.log(outcome === null ? `${what} skipped: another instance is running it` : `${what} done: ${outcome}`);
     } catch (error) {
       if (error instanceof SyncAlreadyRunningError) this.logger.log(`${what} skipped: ${error.message}`);
-      // A deploy or restart, not a failure: a full sync is resumed by the next start, a catch-up from its cursor.
+      // A deploy or restart, not a failure: the next tick (or `syncAll()`) resumes a full sync, a catch-up goes on from its cursor.
       else if (error instanceof InstanceStoppingError) this.logger.log(`${what} stopped: ${error.message}`);
       else this.logger.error(`${what} failed: ${describeError(error)}`);
     }

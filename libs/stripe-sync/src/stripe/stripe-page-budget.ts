@@ -1,6 +1,11 @@
 import pLimit, { type LimitFunction } from 'p-limit';
 import type { RequestGovernor } from './stripe-request-governor.js';
 
+/** Weight of the newest page in the moving averages. */
+const SMOOTHING = 0.1;
+/** Times vary: a quarter more pages under way than the averages need keeps the pace filled. */
+const HEADROOM = 1.25;
+
 /**
  * How many list pages full syncs have under way at once (asked for, or received and not yet written), across
  * every run, type and account: enough for the governor's pace, not Stripe's answer time, to be the limit (the
@@ -8,12 +13,9 @@ import type { RequestGovernor } from './stripe-request-governor.js';
  * when requests are not paced) and at most `max`.
  * Full syncs split `created` ranges while the budget has room, and each page waits for a place in it; holding
  * the place until the page is written also bounds the memory that pages take when the database is slower.
+ * Pages are written `writesAtOnce` at a time, each on a connection of the host's pool: the app's own queries keep
+ * the rest of it during a full sync.
  */
-/** Weight of the newest page in the moving averages. */
-const SMOOTHING = 0.1;
-/** Times vary: a quarter more pages under way than the averages need keeps the pace filled. */
-const HEADROOM = 1.25;
-
 export class PageBudget {
   private inFlight = 0;
   private readonly queue: (() => void)[] = [];
