@@ -66,6 +66,22 @@ describe.each(databases)('full sync backfill on %s', (database) => {
     expect(sequentialRequests).toBe(Math.ceil(SEEDED / 100) + withMoreThanTenItems());
   });
 
+  it("asks for a slice's next page while the children of the page before are still being listed", async () => {
+    // Two places in the budget: one for the page whose children are listed, one for the next page.
+    const t = await app(2);
+    emulator.injectFault({ route: 'GET /v1/subscription_items', delayMs: 1_500 });
+    emulator.resetStats();
+    const listed = (route: string) => emulator.stats.byRoute[`GET /v1/${route}`] ?? 0;
+
+    const run = t.subscriptions.syncAll();
+    while (listed('subscription_items') === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+    // The first page's children lists are made as it arrives; one of them answers 1.5 s late.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(listed('subscriptions')).toBe(2);
+
+    await expect(run).resolves.toMatchObject({ seen: SEEDED, inserted: SEEDED });
+  });
+
   // SQLite runs one transaction at a time whatever the option.
   (database === 'sqlite' ? it.skip : it)(
     'writes at most writeConcurrency pages at once, leaving the rest of the pool to the app',

@@ -282,18 +282,22 @@ export class StripeActionService<TEntity extends MirrorEntity & { created: Date 
     return { data: rows.slice(0, query.limit), hasMore: rows.length > query.limit };
   }
 
-  /** One page of a full sync: 100 objects of a `created` range, newest first, mapped with their children. */
+  /**
+   * One page of a full sync: 100 objects of a `created` range, newest first. Their ids are known once the list
+   * answers, so the slice asks for its next page while this one's children are still being listed.
+   */
   private async fetchPage(request: PageRequest, tally: RequestTally, scope: AccountScope): Promise<FetchedPage<TEntity>> {
     const requestedAt = new Date();
-    const own = new RequestTally();
-    own.count++;
-    try {
-      const page = await this.listPage(request, scope);
-      const records = await pLimit(this.concurrency).map(page.data, (object) => this.toRecord(object, own, scope));
-      return { records, created: page.data.map((object) => createdOf(object)), requestedAt, hasMore: page.has_more, requests: own.count };
-    } finally {
-      tally.count += own.count;
-    }
+    tally.count++;
+    const page = await this.listPage(request, scope);
+    const childLists = new RequestTally();
+    const complete = pLimit(this.concurrency)
+      .map(page.data, (object) => this.toRecord(object, childLists, scope))
+      .then((records) => ({ records, requests: 1 + childLists.count }))
+      .finally(() => (tally.count += childLists.count));
+    // A run that stops before it awaits the page drops it: its failure is then nobody's to report.
+    complete.catch(() => undefined);
+    return { ids: page.data.map((object) => object.id), created: page.data.map(createdOf), requestedAt, hasMore: page.has_more, complete };
   }
 
   protected listPage({ startingAfter, createdGte, createdLt }: PageRequest, scope: AccountScope): Promise<StripePage<TObject>> {

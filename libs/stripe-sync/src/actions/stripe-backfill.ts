@@ -14,15 +14,19 @@ export interface PageRequest {
   createdLt: number | null;
 }
 
+/** A listed page: what says where the slice goes on is there at once, its records once its children are listed. */
 export interface FetchedPage<TEntity extends MirrorEntity> {
-  records: MirrorRecord<TEntity>[];
-  /** `created` of each record, in list order. */
+  /** Id and `created` of each listed object, in list order. */
+  ids: string[];
   created: number[];
   /** When the page was asked for: its data is at least that recent. */
   requestedAt: Date;
   hasMore: boolean;
-  /** Requests made: the list's, and those of children lists Stripe embedded only in part (made after it, at once). */
-  requests: number;
+  /**
+   * The page's records, with the requests it made: the list's, and those of children lists Stripe embedded only in
+   * part (made after it, at once).
+   */
+  complete: Promise<{ records: MirrorRecord<TEntity>[]; requests: number }>;
 }
 
 /** What the backfill needs: a type's tables, the account it runs for, and a way to fetch one page with its children. */
@@ -114,31 +118,31 @@ export class Backfill<TEntity extends MirrorEntity> {
     this.draining.add(draining);
   }
 
-  /** Pages through one slice, fetching the next page while the previous one is written. */
+  /** Pages through one slice: asks for the next page once a page's list has answered, while its children are listed and it is written. */
   private async drain(slice: StripeSyncSlice): Promise<void> {
     let next: Promise<HeldPage<TEntity>> | null = this.fetch(slice);
     try {
       while (next && this.failure === undefined) {
         const { page, release }: HeldPage<TEntity> = await next;
-        const arrivedAt = performance.now();
         next = null;
         try {
           if (this.lease.lost) throw this.lease.lost;
           // A page of a slice resumed after a split may reach below its range: that part belongs to another slice.
           const kept = page.created.filter((created) => created >= slice.createdGte).length;
-          const records = page.records.slice(0, kept);
           const last = kept - 1;
-          slice.done = !page.hasMore || kept < page.records.length || kept === 0;
+          slice.done = !page.hasMore || kept < page.ids.length || kept === 0;
           if (kept > 0) {
-            slice.cursor = records[last].row.id;
+            slice.cursor = page.ids[last];
             slice.cursorCreated = page.created[last];
             slice.objects += kept;
           }
           // Split before asking for the next page, so that no page reaches into the part given away.
           const splits = slice.done ? [] : this.split(slice);
           next = slice.done ? null : this.fetch(slice);
-          await this.writePage(records, page.requestedAt, slice, splits);
-          this.budget.observePage(page.requests, performance.now() - arrivedAt);
+          const { records, requests } = await page.complete;
+          const arrivedAt = performance.now();
+          await this.writePage(records.slice(0, kept), page.requestedAt, slice, splits);
+          this.budget.observePage(requests, performance.now() - arrivedAt);
           for (const split of splits) {
             this.slices.push(split);
             this.begin(split);
