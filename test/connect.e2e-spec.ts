@@ -170,6 +170,31 @@ describe.each(databases)('Stripe Connect on %s', (database) => {
     expect((await rows(StripeCustomer, { accountId: account })).length).toBe(view.listObjectIds('customer').length);
   });
 
+  it('soft-deletes the rows of an account whose deauthorization was missed at the next full sync, and only its rows; the catch-up goes on meanwhile', async () => {
+    await open();
+    await t.app.get(StripeSyncService).syncAll();
+    const [left, staying] = accounts;
+    // Its event never reaches the app.
+    emulator.deauthorizeAccount(left);
+    const view = emulator.account(staying);
+    const customer = { ...(view.getObject('customer', view.listObjectIds('customer')[0]) as Stripe.Customer), name: 'Caught up' };
+    view.putObject(customer);
+    view.emitEvent('customer.updated', customer);
+
+    // Until then the catch-up cannot read the left account's events (access revoked); it still applies the others'.
+    await t.http.post('/stripe/events/sync').set(auth).expect(502);
+    expect(await t.dataSource.getRepository(StripeCustomer).findOneByOrFail({ id: customer.id })).toMatchObject({ name: 'Caught up' });
+
+    const next = await t.app.get(StripeSyncService).syncAll();
+
+    expect(next.accounts!.map((summary) => summary.account)).not.toContain(left);
+    expect((await t.dataSource.getRepository(StripeAccount).findOneByOrFail({ id: left })).deletedAt).toBeInstanceOf(Date);
+    expect(await rows(StripeCustomer, { accountId: left })).toEqual([]);
+    expect(await rows(StripeSubscription, { accountId: left })).toEqual([]);
+    expect(await ids(StripeCustomer, staying)).toEqual([...emulator.account(staying).listObjectIds('customer')].sort());
+    expect(await ids(StripeCustomer, null)).toEqual([...emulator.listObjectIds('customer')].sort());
+  });
+
   it('mirrors only the accounts listed, and answers the query service per account', async () => {
     const [chosen] = accounts;
     await open({ accounts: [chosen] });

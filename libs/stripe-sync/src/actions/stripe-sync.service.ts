@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, type Repository } from 'typeorm';
 import { accounts as accountObjects } from '../objects/accounts/accounts.object.js';
 import { StripeAccount } from '../objects/accounts/stripe-account.entity.js';
+import { MirrorWriter } from '../persistence/mirror.writer.js';
 import { StripeAccounts } from '../stripe/stripe-accounts.js';
 import { MIRRORED_ACTIONS } from '../stripe-sync.constants.js';
 import { type AccountSources, FullSyncService } from './full-sync.service.js';
@@ -20,6 +21,7 @@ export class StripeSyncService {
     private readonly fullSync: FullSyncService,
     private readonly accounts: StripeAccounts,
     @InjectRepository(StripeAccount) private readonly accountRows: Repository<StripeAccount>,
+    private readonly writer: MirrorWriter,
   ) {}
 
   /** The action of the mirrored type `name` (Stripe's `object`, such as `invoice`), if it is mirrored. */
@@ -42,7 +44,10 @@ export class StripeSyncService {
       this.accounts.connect
         ? {
             listedBy: accountObjects.name,
-            sources: async () => Promise.all((await this.connectedAccountIds()).map((account) => this.sourcesOf(account))),
+            sources: async () => {
+              await this.softDeleteLeftAccounts();
+              return Promise.all((await this.connectedAccountIds()).map((account) => this.sourcesOf(account)));
+            },
           }
         : null,
     );
@@ -63,6 +68,23 @@ export class StripeSyncService {
 
   private async sourcesOf(account: string): Promise<AccountSources> {
     const scope = await this.accounts.scope(account);
-    return { account, sources: this.actions.filter((action) => !action.definition.platformOnly).map((action) => action.sourceFor(scope)) };
+    return { account, sources: this.connectedActions().map((action) => action.sourceFor(scope)) };
+  }
+
+  /**
+   * The rows of the connected accounts the accounts' sweep found gone (Stripe no longer lists them: they left the
+   * platform) are soft-deleted, as their deauthorization would have, had its event not been missed.
+   */
+  private async softDeleteLeftAccounts(): Promise<void> {
+    await this.writer.softDeleteOfLeftAccounts(
+      StripeAccount,
+      this.connectedActions().map((action) => action.tables),
+      new Date(),
+    );
+  }
+
+  /** The actions of the types a connected account has. */
+  private connectedActions(): AnyStripeAction[] {
+    return this.actions.filter((action) => !action.definition.platformOnly);
   }
 }

@@ -247,14 +247,30 @@ export class MirrorWriter implements OnModuleInit {
 
   /** Soft-deletes every row (and child) of the connected account `account` in these tables: it left the platform. */
   async softDeleteAccount(tables: MirrorTables<MirrorEntity>[], account: string, at: Date): Promise<void> {
-    const ofAccount = (qb: UpdateQueryBuilder<MirrorEntity>, meta: EntityMetadata) => {
-      qb.andWhere(`${this.column(meta, 'accountId')} = :account`, { account });
-    };
+    await this.softDeleteOfAccounts(tables, at, (meta) => [`${this.column(meta, 'accountId')} = :account`, { account }]);
+  }
+
+  /**
+   * Soft-deletes every row (and child) in these tables of the connected accounts whose own row in `accounts` is
+   * marked deleted: they left the platform, and what said so (a deauthorization) may have been missed.
+   */
+  async softDeleteOfLeftAccounts(accounts: EntityTarget<MirrorEntity>, tables: MirrorTables<MirrorEntity>[], at: Date): Promise<void> {
+    const meta = this.dataSource.getMetadata(accounts);
+    const left = `SELECT ${this.column(meta, 'id')} FROM ${this.table(meta)} WHERE ${this.column(meta, 'deletedAt')} IS NOT NULL`;
+    await this.softDeleteOfAccounts(tables, at, (tableMeta) => [`${this.column(tableMeta, 'accountId')} IN (${left})`, {}]);
+  }
+
+  private async softDeleteOfAccounts(
+    tables: MirrorTables<MirrorEntity>[],
+    at: Date,
+    condition: (meta: EntityMetadata) => [string, Record<string, unknown>],
+  ): Promise<void> {
+    const ofAccounts = (qb: UpdateQueryBuilder<MirrorEntity>, meta: EntityMetadata) => void qb.andWhere(...condition(meta));
     const deleted = await this.transaction(async (manager) => {
       const counts: [string, number][] = [];
       for (const { objectName, target, children } of tables) {
-        counts.push([objectName, await this.markDeleted(manager, target, at, ofAccount)]);
-        for (const child of children) await this.markDeleted(manager, child.target, at, ofAccount);
+        counts.push([objectName, await this.markDeleted(manager, target, at, ofAccounts)]);
+        for (const child of children) await this.markDeleted(manager, child.target, at, ofAccounts);
       }
       return counts;
     });
@@ -344,13 +360,22 @@ export class MirrorWriter implements OnModuleInit {
 
   /** The guarded upsert of `rowCount` rows into the table of `meta`. */
   private upsertSql(meta: EntityMetadata, rowCount: number): string {
-    const { driver } = this.dataSource;
-    const table = meta.tablePath
-      .split('.')
-      .map((part) => driver.escape(part))
-      .join('.');
     const columns = meta.columns.map((column) => column.databaseName);
-    return this.dialect.guardedUpsert(table, columns, rowCount, this.column(meta, 'id', false), this.column(meta, 'observedAt', false));
+    return this.dialect.guardedUpsert(
+      this.table(meta),
+      columns,
+      rowCount,
+      this.column(meta, 'id', false),
+      this.column(meta, 'observedAt', false),
+    );
+  }
+
+  /** The table of `meta`, escaped for SQL (with its schema, if any). */
+  private table(meta: EntityMetadata): string {
+    return meta.tablePath
+      .split('.')
+      .map((part) => this.dataSource.driver.escape(part))
+      .join('.');
   }
 
   /**

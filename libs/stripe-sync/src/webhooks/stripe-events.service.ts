@@ -187,14 +187,20 @@ export class StripeEventsService {
     return retaken.affected === 1;
   }
 
-  /** The platform's events, then each connected account's (read with its header, each with a cursor of its own). */
+  /**
+   * The platform's events, then each connected account's (read with its header, each with a cursor of its own). An
+   * account that fails (one that left the platform answers `account_invalid` until a full sync notices) does not
+   * stop the others; the first failure is thrown once they are done.
+   */
   private async catchUp(): Promise<EventsCatchUpSummary> {
     const platform = await this.catchUpFor(null);
+    let failure: unknown;
     const accounts = await pLimit(CATCH_UP_ACCOUNTS_AT_ONCE).map(await this.mirror.connectedAccountIds(), (account) =>
-      this.catchUpFor(account),
+      this.catchUpFor(account).catch((error: unknown) => void (failure ??= error)),
     );
+    if (failure !== undefined) throw failure;
     for (const part of accounts)
-      for (const key of ['seen', 'processed', 'ignored', 'duplicates', 'requests'] as const) platform[key] += part[key];
+      for (const key of ['seen', 'processed', 'ignored', 'duplicates', 'requests'] as const) platform[key] += part![key];
     return platform;
   }
 
