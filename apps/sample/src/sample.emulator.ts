@@ -14,7 +14,8 @@ export async function startEmulatorWithoutKey(env: NodeJS.ProcessEnv): Promise<S
   const emulator = await StripeEmulator.start({ seed: EMULATOR_SUBSCRIPTIONS });
   env.STRIPE_API_KEY = EMULATOR_KEY;
   env.STRIPE_API_BASE = emulator.url;
-  if (env.SAMPLE_CONNECT === '1') {
+  // As the settings read it (`sample.config.ts`), before they are read.
+  if (env.SAMPLE_CONNECT === '1' || env.SAMPLE_CONNECT === 'true') {
     for (let i = 1; i <= EMULATOR_CONNECTED_ACCOUNTS; i++) {
       emulator.createAccount({ businessName: `Connected shop ${i}`, seed: { subscriptions: 20, seed: i } });
     }
