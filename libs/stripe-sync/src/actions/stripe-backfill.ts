@@ -139,6 +139,8 @@ export class Backfill<TEntity extends MirrorEntity> {
           // Split before asking for the next page, so that no page reaches into the part given away.
           const splits = slice.done ? [] : this.split(slice);
           next = slice.done ? null : this.fetch(slice);
+          // Awaited once this page is written; a failure before that (a run stopping) is not an unhandled one.
+          next?.catch(() => undefined);
           const { records, requests } = await page.complete;
           const arrivedAt = performance.now();
           await this.writePage(records.slice(0, kept), page.requestedAt, slice, splits);
