@@ -47,6 +47,8 @@ const PROGRESS_INTERVAL_MS = 10_000;
 const MIN_OBJECTS_PER_PART = 150;
 /** When most of the budget is idle (the end of a run), requests cost no time: smaller slices end sooner. */
 const MIN_OBJECTS_PER_PART_WHEN_IDLE = 75;
+/** A slice is split only if it has at least this share of what the slice with the most left has. */
+const LONGEST_FIRST = 0.5;
 /** Most ranges the first range of a run gives away after one page. */
 const MAX_SPLITS_OF_OPEN_RANGE = 8;
 /**
@@ -186,8 +188,13 @@ export class Backfill<TEntity extends MirrorEntity> {
    */
   private split(slice: StripeSyncSlice): StripeSyncSlice[] {
     const room = this.budget.free - 1;
+    if (room < 1) return [];
+    const left = this.leftIn(slice);
+    // Every slice ends with a page less than full: room goes to the slices with the most left, which would
+    // otherwise end last, rather than to whichever page came first (smaller parts, more slices, more requests).
+    if (left < LONGEST_FIRST * Math.max(...this.slices.filter((other) => !other.done).map((other) => this.leftIn(other)))) return [];
     const perPart = room > this.budget.size / 2 ? MIN_OBJECTS_PER_PART_WHEN_IDLE : MIN_OBJECTS_PER_PART;
-    const parts = Math.min(room + 1, Math.floor(this.leftIn(slice) / perPart));
+    const parts = Math.min(room + 1, Math.floor(left / perPart));
     if (parts < 2) return [];
     return slice.createdGte === 0 ? this.splitOpenRange(slice, room) : this.divide(slice, parts);
   }
