@@ -100,12 +100,14 @@ export class Backfill<TEntity extends MirrorEntity> {
   async execute(): Promise<void> {
     const progress = setInterval(() => this.logProgress(), PROGRESS_INTERVAL_MS);
     const totals = setInterval(() => this.saveTotals(), TOTALS_INTERVAL_MS);
+    const untrack = this.budget.track(() => Math.max(0, ...this.slices.filter((slice) => !slice.done).map((slice) => this.leftIn(slice))));
     try {
       for (const slice of this.slices.filter((slice) => !slice.done)) this.begin(slice);
       while (this.draining.size > 0) await Promise.all(this.draining);
     } finally {
       clearInterval(progress);
       clearInterval(totals);
+      untrack();
       await this.savingTotals;
       // The caller saves the run with its outcome.
       this.addUpTotals();
@@ -190,9 +192,10 @@ export class Backfill<TEntity extends MirrorEntity> {
     const room = this.budget.free - 1;
     if (room < 1) return [];
     const left = this.leftIn(slice);
-    // Every slice ends with a page less than full: room goes to the slices with the most left, which would
-    // otherwise end last, rather than to whichever page came first (smaller parts, more slices, more requests).
-    if (left < LONGEST_FIRST * Math.max(...this.slices.filter((other) => !other.done).map((other) => this.leftIn(other)))) return [];
+    // Every slice ends with a page less than full: room goes to the slices with the most left, of every type and
+    // account, which would otherwise end last, rather than to whichever page came first (smaller parts, more
+    // slices, more requests).
+    if (left < LONGEST_FIRST * this.budget.largestSliceLeft) return [];
     const perPart = room > this.budget.size / 2 ? MIN_OBJECTS_PER_PART_WHEN_IDLE : MIN_OBJECTS_PER_PART;
     const parts = Math.min(room + 1, Math.floor(left / perPart));
     if (parts < 2) return [];

@@ -23,6 +23,8 @@ export class PageBudget {
   private requestsPerPage = 1;
   private writeMs = 0;
   private readonly writes: LimitFunction;
+  /** Of each run under way: the objects its slice with the most left still has (an estimate). */
+  private readonly largestLeft = new Set<() => number>();
 
   constructor(
     private readonly governor: RequestGovernor,
@@ -51,6 +53,17 @@ export class PageBudget {
   observePage(requests: number, writeMs: number): void {
     this.requestsPerPage += (requests - this.requestsPerPage) * SMOOTHING;
     this.writeMs += (writeMs - this.writeMs) * SMOOTHING;
+  }
+
+  /** Counts a run's largest slice in `largestSliceLeft` until the function it answers is called. */
+  track(largestLeft: () => number): () => void {
+    this.largestLeft.add(largestLeft);
+    return () => this.largestLeft.delete(largestLeft);
+  }
+
+  /** The objects left in the largest slice of all runs under way, of every type and account. */
+  get largestSliceLeft(): number {
+    return Math.max(0, ...[...this.largestLeft].map((left) => left()));
   }
 
   /** Runs a page's write once fewer than `writesAtOnce` writes are under way. */
