@@ -5,6 +5,7 @@ import { type EntitySubscriberInterface, IsNull } from 'typeorm';
 import { ADMIN_TOKEN, createTestApp, type TestApp } from './support/app.js';
 import { testDatabases } from './support/databases.js';
 import { loadFixture } from './support/fixtures.js';
+import { CapturingLogger } from './support/logs.js';
 
 const databases = await testDatabases();
 const SEEDED = 700;
@@ -164,4 +165,23 @@ describe.each(databases)('full sync backfill on %s', (database) => {
     await t.http.get('/stripe/sync-runs/00000000-0000-4000-8000-000000000000').set(auth).expect(404);
     await t.http.get('/stripe/sync-runs').expect(401);
   });
+});
+
+describe.each(databases.slice(0, 1))('full sync progress on %s', (database) => {
+  it('logs its progress without a time left while the oldest range, whose start is unknown, is being paged', async () => {
+    const emulator = await StripeEmulator.start({ seed: { subscriptions: SEEDED, seed: 23, now: 1_790_000_000 } });
+    const logger = new CapturingLogger();
+    const t = await createTestApp({ database, emulator, options: { parallelism: 1 }, configure: (app) => app.useLogger(logger) });
+    try {
+      // One slice paged one page at a time, slowly enough to log its progress (every 10 s) before it ends.
+      emulator.injectFault({ route: 'GET /v1/subscriptions', delayMs: 1_700, times: 10 });
+      await expect(t.subscriptions.syncAll()).resolves.toMatchObject({ seen: SEEDED });
+      const progress = logger.lines.filter((line) => line.includes('Full sync of subscriptions:'));
+      expect(progress.length).toBeGreaterThan(0);
+      for (const line of progress) expect(line).not.toMatch(/s left/);
+    } finally {
+      await t.close();
+      await emulator.stop();
+    }
+  }, 30_000);
 });

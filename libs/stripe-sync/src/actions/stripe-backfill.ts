@@ -284,16 +284,22 @@ export class Backfill<TEntity extends MirrorEntity> {
     this.addUpTotals();
     const seconds = (Date.now() - this.startedAt) / 1000;
     const perSecond = (run.seen - this.seenAtStart) / seconds;
+    const left = this.remainingEstimate();
     this.logger.log(
       `Full sync of ${this.source.objectName}s: ${run.seen} objects (${Math.round(perSecond)}/s), ` +
         `${this.tally.count} requests, ${this.draining.size} slices in progress` +
-        (perSecond > 0 ? `, about ${Math.round(this.remainingEstimate() / perSecond)} s left` : ''),
+        (perSecond > 0 && left !== undefined ? `, about ${Math.round(left / perSecond)} s left` : ''),
     );
   }
 
-  /** Objects left, from each unfinished slice's density so far. */
-  private remainingEstimate(): number {
-    return this.slices.filter((slice) => !slice.done).reduce((sum, slice) => sum + this.leftIn(slice), 0);
+  /**
+   * Objects left, from each unfinished slice's density so far; unknown while the range reaching back to 1970 is
+   * being paged, as where the oldest data starts is (splitting treats it as reaching back to 2010).
+   */
+  private remainingEstimate(): number | undefined {
+    const unfinished = this.slices.filter((slice) => !slice.done);
+    if (unfinished.some((slice) => slice.createdGte === 0)) return undefined;
+    return unfinished.reduce((sum, slice) => sum + this.leftIn(slice), 0);
   }
 
   /** Objects left in the slice, from its density so far (0 before its first page). */
