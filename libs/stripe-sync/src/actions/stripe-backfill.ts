@@ -100,9 +100,9 @@ export class Backfill<TEntity extends MirrorEntity> {
   async execute(): Promise<void> {
     const progress = setInterval(() => this.logProgress(), PROGRESS_INTERVAL_MS);
     const totals = setInterval(() => this.saveTotals(), TOTALS_INTERVAL_MS);
-    const untrack = this.budget.track(() => Math.max(0, ...this.slices.filter((slice) => !slice.done).map((slice) => this.leftIn(slice))));
+    const untrack = this.budget.track(() => Math.max(0, ...this.unfinished().map((slice) => this.leftIn(slice))));
     try {
-      for (const slice of this.slices.filter((slice) => !slice.done)) this.begin(slice);
+      for (const slice of this.unfinished()) this.begin(slice);
       while (this.draining.size > 0) await Promise.all(this.draining);
     } finally {
       clearInterval(progress);
@@ -297,9 +297,13 @@ export class Backfill<TEntity extends MirrorEntity> {
    * being paged, as where the oldest data starts is (splitting treats it as reaching back to 2010).
    */
   private remainingEstimate(): number | undefined {
-    const unfinished = this.slices.filter((slice) => !slice.done);
+    const unfinished = this.unfinished();
     if (unfinished.some((slice) => slice.createdGte === 0)) return undefined;
     return unfinished.reduce((sum, slice) => sum + this.leftIn(slice), 0);
+  }
+
+  private unfinished(): StripeSyncSlice[] {
+    return this.slices.filter((slice) => !slice.done);
   }
 
   /** Objects left in the slice, from its density so far (0 before its first page). */
